@@ -9,6 +9,7 @@ PROTOC_GEN_GO   := $(TOOLS)/protoc-gen-go
 PROTOC_GEN_GO_VERSION := v1.36.12
 BINARIES        := mesos-master mesos-agent mesos-local mesos-execute mesos
 PROTO_FILES     := $(shell find core/proto -name '*.proto' | sort)
+MODULE_PROTO_FILES := $(shell find modules -name '*.proto' | sort)
 
 .PHONY: all build run test bench generate check-generated vet fmt fuzz clean tools
 
@@ -51,6 +52,8 @@ tools: $(PROTOC_GEN_GO)
 generate: $(PROTOC_GEN_GO)
 	protoc -I core/proto --plugin=protoc-gen-go=$(PROTOC_GEN_GO) \
 	  --go_out=. --go_opt=module=$(MODULE) $(PROTO_FILES)
+	protoc -I core/proto -I . --plugin=protoc-gen-go=$(PROTOC_GEN_GO) \
+	  --go_out=. --go_opt=module=$(MODULE) $(MODULE_PROTO_FILES)
 
 fmt:
 	gofmt -l -w .

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+func TestRun(t *testing.T) {
+	tests := []struct {
+		name      string
+		args, env []string
+		code      int
+		stdout    string
+		stderr    string
+	}{
+		{name: "help", args: []string{"--help"}, code: 0, stdout: "Usage: mesos-agent [options]"},
+		{name: "version without master", args: []string{"--version"}, code: 0, stdout: "mesos 1.11.0\n"},
+		{name: "missing master", args: []string{"--work_dir=/w"}, code: 1, stderr: "Missing required option `--master` or `--master_detector`"},
+		{name: "missing work_dir", args: []string{"--master=m:5050"}, code: 1, stderr: "Flag 'work_dir' is required"},
+		{name: "master and detector", args: []string{"--master=m:5050", "--master_detector=d", "--work_dir=/w"}, code: 1,
+			stderr: "Only one of --master or --master_detector"},
+		{name: "ok", args: []string{"--master=m:5050", "--work_dir=/w", "--quiet"}, code: 2, stderr: "mesos-agent is not implemented yet"},
+		{name: "environment", env: []string{"MESOS_MASTER=m:5050", "MESOS_WORK_DIR=/w", "MESOS_PORT=5052"}, code: 2,
+			stderr: "flags.port=5052"},
+		{name: "bytes", args: []string{"--master=m", "--work_dir=/w", "--fetcher_cache_size=512MB"}, code: 2,
+			stderr: "flags.fetcher_cache_size=512MB"},
+		{name: "bad bytes", args: []string{"--fetcher_cache_size=1.5GB"}, code: 1, stderr: "Fractional bytes"},
+		{name: "bad recover", args: []string{"--recover=maybe"}, code: 1, stderr: "not a valid value for --recover"},
+		{name: "bad launcher", args: []string{"--launcher=chroot"}, code: 1, stderr: "not a valid value for --launcher"},
+		{name: "bad headroom", args: []string{"--gc_disk_headroom=1.5"}, code: 1, stderr: "Must be between 0.0 and 1.0"},
+		{name: "master flags only warn", args: []string{"--master=m", "--work_dir=/w"}, env: []string{"MESOS_QUORUM=2"}, code: 2,
+			stderr: "Ignoring environment variable MESOS_QUORUM"},
+		{name: "no-strict", args: []string{"--master=m", "--work_dir=/w", "--no-strict"}, code: 2, stderr: "flags.strict=false"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run(tc.args, tc.env, &stdout, &stderr)
+			if code != tc.code {
+				t.Errorf("exit code %d, want %d\nstdout: %s\nstderr: %s", code, tc.code, stdout.String(), stderr.String())
+			}
+			if !strings.Contains(stdout.String(), tc.stdout) {
+				t.Errorf("stdout %q does not contain %q", stdout.String(), tc.stdout)
+			}
+			if !strings.Contains(stderr.String(), tc.stderr) {
+				t.Errorf("stderr %q does not contain %q", stderr.String(), tc.stderr)
+			}
+		})
+	}
+}
+
+// TestDefaults pins the defaults the brief and Mesos's documentation give.
+func TestDefaults(t *testing.T) {
+	fs, _ := newFlags()
+	want := map[string]string{
+		"port":                              "5051",
+		"containerizers":                    "mesos",
+		"isolation":                         "posix/cpu,posix/mem",
+		"executor_registration_timeout":     "1mins",
+		"executor_shutdown_grace_period":    "5secs",
+		"recover":                           "reconnect",
+		"strict":                            "true",
+		"recovery_timeout":                  "15mins",
+		"fetcher_cache_size":                "2GB",
+		"fetcher_cache_dir":                 "/tmp/mesos/fetch",
+		"gc_delay":                          "1weeks",
+		"disk_watch_interval":               "1mins",
+		"oversubscribed_resources_interval": "15secs",
+		"qos_correction_interval_min":       "0ns",
+		"default_role":                      "*",
+		"gc_disk_headroom":                  "0.1",
+	}
+	for name, def := range want {
+		fl := fs.Lookup(name)
+		if fl == nil {
+			t.Errorf("no flag --%s", name)
+			continue
+		}
+		if got, ok := fl.Default(); !ok || got != def {
+			t.Errorf("--%s default %q (%v), want %q", name, got, ok, def)
+		}
+	}
+	for _, name := range []string{"master", "ip", "hostname", "work_dir", "resources", "attributes", "launcher",
+		"modules", "hooks", "resource_estimator", "qos_controller", "container_logger"} {
+		fl := fs.Lookup(name)
+		if fl == nil {
+			t.Errorf("no flag --%s", name)
+			continue
+		}
+		if d, ok := fl.Default(); ok {
+			t.Errorf("--%s has default %q, want none", name, d)
+		}
+	}
+}

@@ -1,0 +1,37 @@
+// Command mesos-master is the Mesos master: it pools the resources of the
+// agents and offers them to frameworks.
+//
+// For now it loads and checks its flags (command line, MESOS_* environment)
+// exactly as Apache Mesos's mesos-master does, answers --help and
+// --version, and then exits with status 2: the master itself is not
+// implemented yet.
+package main
+
+import (
+	"io"
+	"os"
+
+	"github.com/gomesos/mesos/cmd/internal/cmdutil"
+	"github.com/gomesos/mesos/core/flags"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Environ(), os.Stdout, os.Stderr))
+}
+
+// run is main without the process: tests call it with their own
+// arguments, environment and output.
+func run(args, env []string, stdout, stderr io.Writer) int {
+	fs, f := newFlags()
+	if code, done := cmdutil.Load(fs, flags.Sources{Args: args, Env: env}, stdout, stderr); done {
+		return code
+	}
+	if f.Version {
+		return cmdutil.PrintVersion(stdout)
+	}
+	if err := f.check(fs); err != nil {
+		return cmdutil.UsageError(fs, stderr, err.Error())
+	}
+	cmdutil.Start(fs, &f.Logging, stderr)
+	return cmdutil.NotImplemented(stderr, fs.Program())
+}

@@ -1,0 +1,63 @@
+package httpapi
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+
+	"google.golang.org/protobuf/proto"
+
+	"github.com/gomesos/mesos/core/recordio"
+)
+
+// StreamIDHeader carries the scheduler's stream id.
+const StreamIDHeader = "Mesos-Stream-Id"
+
+// Stream writes a RecordIO stream of events as the 200 response of a
+// SUBSCRIBE call: exact Content-Type, chunked (no Content-Length), never
+// compressed, one whole record per flush.
+type Stream struct {
+	w       http.ResponseWriter
+	flusher http.Flusher
+	codec   Codec
+	frame   []byte
+}
+
+// ErrNoFlush means the ResponseWriter cannot stream.
+var ErrNoFlush = errors.New("httpapi: response writer does not support flushing")
+
+// StartStream writes the response headers (with the stream id when given)
+// and returns the stream. Nothing is written on error.
+func StartStream(w http.ResponseWriter, codec Codec, streamID string) (*Stream, error) {
+	flusher, ok := w.(http.Flusher)
+	if !ok {
+		return nil, ErrNoFlush
+	}
+	h := w.Header()
+	h.Set("Content-Type", codec.MediaType())
+	// No Content-Length (the body is chunked) and no Content-Encoding: Go's
+	// server never compresses, and events must reach clients as written.
+	h.Del("Content-Length")
+	h.Del("Content-Encoding")
+	if streamID != "" {
+		h.Set(StreamIDHeader, streamID)
+	}
+	w.WriteHeader(http.StatusOK)
+	flusher.Flush()
+	return &Stream{w: w, flusher: flusher, codec: codec}, nil
+}
+
+// Send encodes m as one record and flushes it. An error means the client
+// is gone (or m cannot be encoded); the caller ends the stream.
+func (s *Stream) Send(m proto.Message) error {
+	payload, err := s.codec.Marshal(m)
+	if err != nil {
+		return fmt.Errorf("encode %s event: %w", m.ProtoReflect().Descriptor().Name(), err)
+	}
+	s.frame = recordio.Append(s.frame[:0], payload)
+	if _, err := s.w.Write(s.frame); err != nil {
+		return fmt.Errorf("write event: %w", err)
+	}
+	s.flusher.Flush()
+	return nil
+}
