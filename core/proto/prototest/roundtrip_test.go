@@ -8,6 +8,7 @@ import (
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/reflect/protoregistry"
 
+	_ "github.com/gomesos/mesos/core/proto/agentmasterpb"
 	"github.com/gomesos/mesos/core/proto/agentpb"
 	_ "github.com/gomesos/mesos/core/proto/allocatorpb"
 	"github.com/gomesos/mesos/core/proto/executorpb"
@@ -17,15 +18,18 @@ import (
 	"github.com/gomesos/mesos/core/proto/mesospb"
 	_ "github.com/gomesos/mesos/core/proto/quotapb"
 	"github.com/gomesos/mesos/core/proto/schedulerpb"
+	_ "github.com/gomesos/mesos/modules/kinds/allocator"
 )
 
 // mesosMessages lists every message type (nested ones included, map entries
-// excluded) of the mesos.v1 packages linked into this test.
+// excluded) of the mesos.v1 packages and of our own protocols (gomesos.*)
+// linked into this test.
 func mesosMessages(t *testing.T) []protoreflect.MessageType {
 	var out []protoreflect.MessageType
 	protoregistry.GlobalTypes.RangeMessages(func(mt protoreflect.MessageType) bool {
 		d := mt.Descriptor()
-		if strings.HasPrefix(string(d.FullName()), "mesos.v1.") && !d.IsMapEntry() {
+		name := string(d.FullName())
+		if (strings.HasPrefix(name, "mesos.v1.") || strings.HasPrefix(name, "gomesos.")) && !d.IsMapEntry() {
 			out = append(out, mt)
 		}
 		return true

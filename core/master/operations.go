@@ -1,0 +1,151 @@
+package master
+
+import (
+	"fmt"
+
+	"google.golang.org/protobuf/proto"
+
+	"github.com/gomesos/mesos/core/proto/agentmasterpb"
+	"github.com/gomesos/mesos/core/proto/mesospb"
+	"github.com/gomesos/mesos/core/resources"
+	"github.com/gomesos/mesos/modules/kinds/allocator"
+)
+
+// applyOperation applies RESERVE, UNRESERVE, CREATE or DESTROY to offered
+// resources. Each is a conversion of some offered resources (consumed) into
+// others (converted); the agent checkpoints the result.
+func (m *Master) applyOperation(lc *launchContext, op *mesospb.Offer_Operation, remaining resources.Resources) (resources.Resources, error) {
+	op = proto.Clone(op).(*mesospb.Offer_Operation)
+	if err := normalize(lc, op); err != nil {
+		return remaining, err
+	}
+	consumed, converted, err := m.conversion(lc, op)
+	if err != nil {
+		return remaining, err
+	}
+	next, err := remaining.Apply(consumed, converted)
+	if err != nil {
+		return remaining, fmt.Errorf("Invalid %s operation: %w", op.GetType(), err)
+	}
+	a := lc.agent
+	total, err := a.total.Apply(consumed.Unallocate(), converted.Unallocate())
+	if err != nil {
+		return remaining, fmt.Errorf("Invalid %s operation on the agent: %w", op.GetType(), err)
+	}
+	a.total = total
+	a.checkpointed = a.checkpointed.
+		Subtract(consumed.Unallocate().Filter(isCheckpointed)).
+		Add(converted.Unallocate().Filter(isCheckpointed))
+	a.send(&agentmasterpb.AgentEvent{
+		Type: agentmasterpb.AgentEvent_APPLY_OPERATIONS.Enum(),
+		ApplyOperations: &agentmasterpb.AgentEvent_ApplyOperations{
+			Operations:            []*mesospb.Offer_Operation{op},
+			CheckpointedResources: a.checkpointed.Protos(),
+		},
+	})
+	m.queueAllocatorEvent(&allocator.Event{Kind: &allocator.Event_AllocationConverted{AllocationConverted: &allocator.AllocationConverted{
+		FrameworkId: lc.fw.id, AgentId: a.id, From: consumed.Protos(), To: converted.Protos(),
+	}}})
+	m.log.Info("applied operation", "framework", lc.fw.id, "agent", a.id, "operation", op.GetType().String(), "to", converted.String())
+	return next, nil
+}
+
+// isCheckpointed says whether an agent must persist a resource: dynamic
+// reservations and persistent volumes come from operations, not flags.
+func isCheckpointed(r resources.Resource) bool {
+	return r.IsDynamicallyReserved() || r.IsPersistentVolume()
+}
+
+// conversion works out what an operation consumes and what it produces,
+// with Mesos's validation of each kind.
+func (m *Master) conversion(lc *launchContext, op *mesospb.Offer_Operation) (consumed, converted resources.Resources, err error) {
+	principal := lc.fw.info.GetPrincipal()
+	switch op.GetType() {
+	case mesospb.Offer_Operation_RESERVE:
+		converted, err = resources.FromProtos(op.GetReserve().GetResources())
+		if err != nil {
+			return consumed, converted, fmt.Errorf("Invalid RESERVE operation: %w", err)
+		}
+		for r := range converted.All() {
+			if !r.IsDynamicallyReserved() {
+				return consumed, converted, fmt.Errorf("Invalid RESERVE operation: resource %s is not dynamically reserved", r)
+			}
+			res := r.Reservations()
+			top := res[len(res)-1]
+			if p := top.GetPrincipal(); p != "" && principal != "" && p != principal {
+				return consumed, converted, fmt.Errorf("Invalid RESERVE operation: a reserve operation was attempted with principal '%s', which does not match the framework's principal '%s'", p, principal)
+			}
+			if role := top.GetRole(); role != lc.role && !resources.IsStrictSubrole(role, lc.role) {
+				return consumed, converted, fmt.Errorf("Invalid RESERVE operation: the reservation's role '%s' is not the offer's role '%s' or one of its subroles", role, lc.role)
+			}
+		}
+		consumed, err = converted.PopReservation()
+	case mesospb.Offer_Operation_UNRESERVE:
+		consumed, err = resources.FromProtos(op.GetUnreserve().GetResources())
+		if err != nil {
+			return consumed, converted, fmt.Errorf("Invalid UNRESERVE operation: %w", err)
+		}
+		for r := range consumed.All() {
+			if !r.IsDynamicallyReserved() {
+				return consumed, converted, fmt.Errorf("Invalid UNRESERVE operation: resource %s is not dynamically reserved", r)
+			}
+			if r.IsPersistentVolume() {
+				return consumed, converted, fmt.Errorf("Invalid UNRESERVE operation: a persistent volume %s cannot be unreserved", r)
+			}
+		}
+		converted, err = consumed.PopReservation()
+	case mesospb.Offer_Operation_CREATE:
+		converted, err = resources.FromProtos(op.GetCreate().GetVolumes())
+		if err != nil {
+			return consumed, converted, fmt.Errorf("Invalid CREATE operation: %w", err)
+		}
+		for r := range converted.All() {
+			if !r.IsPersistentVolume() {
+				return consumed, converted, fmt.Errorf("Invalid CREATE operation: %s is not a persistent volume", r)
+			}
+			if id := r.Proto().GetDisk().GetPersistence().GetId(); agentHasVolume(lc.agent, id) {
+				return consumed, converted, fmt.Errorf("Invalid CREATE operation: persistence ID '%s' already exists on the agent", id)
+			}
+		}
+		consumed = stripPersistence(converted)
+	case mesospb.Offer_Operation_DESTROY:
+		consumed, err = resources.FromProtos(op.GetDestroy().GetVolumes())
+		if err != nil {
+			return consumed, converted, fmt.Errorf("Invalid DESTROY operation: %w", err)
+		}
+		for r := range consumed.All() {
+			if !r.IsPersistentVolume() {
+				return consumed, converted, fmt.Errorf("Invalid DESTROY operation: %s is not a persistent volume", r)
+			}
+		}
+		converted = stripPersistence(consumed)
+	}
+	return consumed, converted, err
+}
+
+// stripPersistence turns persistent volumes back into the plain (reserved)
+// disk they were made from.
+func stripPersistence(r resources.Resources) resources.Resources {
+	var ps []*mesospb.Resource
+	for _, p := range r.Protos() {
+		c := proto.Clone(p).(*mesospb.Resource)
+		if c.Disk != nil {
+			c.Disk.Persistence, c.Disk.Volume = nil, nil
+			if c.Disk.Source == nil {
+				c.Disk = nil
+			}
+		}
+		c.Shared = nil
+		ps = append(ps, c)
+	}
+	return resources.New(ps...)
+}
+
+func agentHasVolume(a *agent, id string) bool {
+	for r := range a.total.PersistentVolumes().All() {
+		if r.Proto().GetDisk().GetPersistence().GetId() == id {
+			return true
+		}
+	}
+	return false
+}

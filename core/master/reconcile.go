@@ -1,0 +1,71 @@
+package master
+
+import (
+	"google.golang.org/protobuf/proto"
+
+	"github.com/gomesos/mesos/core/proto/mesospb"
+	"github.com/gomesos/mesos/core/proto/schedulerpb"
+)
+
+// reconcile answers a RECONCILE call. With tasks named, each gets its latest
+// known state, or what Mesos says of a task it does not know; with none
+// named (implicit reconciliation), every task of the framework is reported.
+// Reconciliation updates carry reason REASON_RECONCILIATION and no uuid.
+func (m *Master) reconcile(fw *framework, tasks []*schedulerpb.Call_Reconcile_Task) {
+	if len(tasks) == 0 {
+		for _, t := range fw.tasks {
+			fw.send(updateEvent(latestStatus(t, m.nowSeconds())))
+		}
+		return
+	}
+	for _, rt := range tasks {
+		if t := fw.tasks[rt.GetTaskId().GetValue()]; t != nil {
+			fw.send(updateEvent(latestStatus(t, m.nowSeconds())))
+			continue
+		}
+		fw.send(updateEvent(m.unknownTaskStatus(fw, rt.GetTaskId(), rt.GetAgentId())))
+	}
+}
+
+func updateEvent(s *mesospb.TaskStatus) *schedulerpb.Event {
+	return &schedulerpb.Event{Type: schedulerpb.Event_UPDATE.Enum(), Update: &schedulerpb.Event_Update{Status: s}}
+}
+
+// latestStatus is the task's latest status, restated for reconciliation.
+func latestStatus(t *task, now float64) *mesospb.TaskStatus {
+	var s *mesospb.TaskStatus
+	if n := len(t.info.GetStatuses()); n > 0 {
+		s = proto.Clone(t.info.GetStatuses()[n-1]).(*mesospb.TaskStatus)
+	} else {
+		s = &mesospb.TaskStatus{TaskId: t.info.GetTaskId(), AgentId: t.info.GetAgentId(), Source: mesospb.TaskStatus_SOURCE_MASTER.Enum()}
+	}
+	s.State = t.info.State
+	s.Reason = mesospb.TaskStatus_REASON_RECONCILIATION.Enum()
+	s.Uuid = nil
+	s.Timestamp = proto.Float64(now)
+	return s
+}
+
+// unknownTaskStatus is what Mesos 1.x answers for a task it does not know:
+// for partition-aware frameworks it depends on what the master knows of
+// the agent; everyone else gets TASK_LOST.
+func (m *Master) unknownTaskStatus(fw *framework, taskID *mesospb.TaskID, agentID *mesospb.AgentID) *mesospb.TaskStatus {
+	state := mesospb.TaskState_TASK_LOST
+	if fw.capable(mesospb.FrameworkInfo_Capability_PARTITION_AWARE) {
+		id := agentID.GetValue()
+		_, unreachable := m.unreachableAgents[id]
+		switch {
+		case id == "":
+			state = mesospb.TaskState_TASK_UNKNOWN
+		case m.agents[id] != nil:
+			state = mesospb.TaskState_TASK_GONE
+		case m.goneAgents[id]:
+			state = mesospb.TaskState_TASK_GONE_BY_OPERATOR
+		case unreachable:
+			state = mesospb.TaskState_TASK_UNREACHABLE
+		default:
+			state = mesospb.TaskState_TASK_UNKNOWN
+		}
+	}
+	return masterStatus(taskID, agentID, state, mesospb.TaskStatus_REASON_RECONCILIATION, "Reconciliation: task is unknown", m.nowSeconds())
+}

@@ -1,0 +1,205 @@
+package master
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+
+	"google.golang.org/protobuf/proto"
+
+	"github.com/gomesos/mesos/core/httpapi"
+	"github.com/gomesos/mesos/core/proto/mesospb"
+	"github.com/gomesos/mesos/core/proto/schedulerpb"
+	"github.com/gomesos/mesos/core/uuid"
+)
+
+// callError carries the HTTP status a failed call is answered with.
+type callError struct {
+	status int
+	msg    string
+}
+
+func (e *callError) Error() string { return e.msg }
+
+func badRequest(format string, args ...any) error {
+	return &callError{http.StatusBadRequest, fmt.Sprintf(format, args...)}
+}
+
+func forbidden(format string, args ...any) error {
+	return &callError{http.StatusForbidden, fmt.Sprintf(format, args...)}
+}
+
+func writeCallError(w http.ResponseWriter, err error) {
+	var ce *callError
+	if errors.As(err, &ce) {
+		http.Error(w, ce.msg, ce.status)
+		return
+	}
+	http.Error(w, err.Error(), http.StatusServiceUnavailable)
+}
+
+// serveScheduler is POST /api/v1/scheduler.
+func (m *Master) serveScheduler(w http.ResponseWriter, r *http.Request) {
+	var call schedulerpb.Call
+	if _, err := httpapi.DecodeRequest(r, &call, 0); err != nil {
+		m.countCall(false)
+		httpapi.WriteError(w, err)
+		return
+	}
+	if err := validateSchedulerCall(&call); err != nil {
+		m.countCall(false)
+		writeCallError(w, err)
+		return
+	}
+	if call.GetType() == schedulerpb.Call_SUBSCRIBE {
+		m.serveSubscribe(w, r, &call)
+		return
+	}
+	streamID := r.Header.Get(httpapi.StreamIDHeader)
+	if streamID == "" {
+		m.countCall(false)
+		writeCallError(w, badRequest("All non-subscribe calls should include the '%s' header", httpapi.StreamIDHeader))
+		return
+	}
+	var callErr error
+	err := m.call(r.Context(), func() {
+		fw := m.frameworks[call.GetFrameworkId().GetValue()]
+		switch {
+		case fw == nil:
+			callErr = forbidden("Framework cannot be found")
+		case fw.sub == nil:
+			callErr = forbidden("Framework is not subscribed")
+		case fw.sub.id != streamID:
+			callErr = badRequest("The stream ID '%s' included in this request didn't match the stream ID currently associated with framework ID %s", streamID, fw.id)
+		default:
+			callErr = m.handleSchedulerCall(fw, &call)
+		}
+		m.countCallOnLoop(callErr == nil)
+	})
+	if err != nil {
+		writeCallError(w, err)
+		return
+	}
+	if callErr != nil {
+		writeCallError(w, callErr)
+		return
+	}
+	w.WriteHeader(http.StatusAccepted)
+}
+
+// countCall counts a call from an HTTP handler (through the loop).
+func (m *Master) countCall(valid bool) { m.post(func() { m.countCallOnLoop(valid) }) }
+
+// countCallOnLoop counts a call from the loop itself.
+func (m *Master) countCallOnLoop(valid bool) {
+	if valid {
+		m.metrics.validSchedulerCalls++
+	} else {
+		m.metrics.invalidSchedulerCalls++
+	}
+}
+
+// serveSubscribe opens a framework's event stream.
+func (m *Master) serveSubscribe(w http.ResponseWriter, r *http.Request, call *schedulerpb.Call) {
+	if r.Header.Get(httpapi.StreamIDHeader) != "" {
+		m.countCall(false)
+		writeCallError(w, badRequest("Expecting '%s' to be not present for a SUBSCRIBE call", httpapi.StreamIDHeader))
+		return
+	}
+	codec, err := httpapi.ResponseCodec(r.Header)
+	if err != nil {
+		m.countCall(false)
+		httpapi.WriteError(w, err)
+		return
+	}
+	info := call.GetSubscribe().GetFrameworkInfo()
+	if info.GetHostname() == "" {
+		info = proto.Clone(info).(*mesospb.FrameworkInfo)
+		info.Hostname = proto.String(remoteHost(r))
+	}
+	sub := newSubscriber(uuid.New().String())
+	var first *schedulerpb.Event
+	var fw *framework
+	var subErr error
+	if err := m.call(r.Context(), func() {
+		first, subErr = m.subscribe(info, call.GetSubscribe().GetSuppressedRoles(), sub)
+		if subErr == nil {
+			fw = m.frameworks[first.GetSubscribed().GetFrameworkId().GetValue()]
+		}
+		m.countCallOnLoop(subErr == nil)
+	}); err != nil {
+		writeCallError(w, err)
+		return
+	}
+	out, err := httpapi.StartStream(w, codec, sub.id)
+	if err != nil {
+		if fw != nil {
+			m.post(func() { m.frameworkDisconnected(fw, sub) })
+		}
+		return
+	}
+	if subErr != nil {
+		// A subscription Mesos refuses gets an ERROR event on the stream.
+		_ = out.Send(errorEvent(subErr.Error()))
+		return
+	}
+	heartbeat := func() proto.Message { return &schedulerpb.Event{Type: schedulerpb.Event_HEARTBEAT.Enum()} }
+	if out.Send(first) == nil {
+		pump(r.Context(), out, sub, m.cfg.HeartbeatInterval, heartbeat)
+	}
+	m.post(func() { m.frameworkDisconnected(fw, sub) })
+}
+
+// validateSchedulerCall applies Mesos's structural checks of a call.
+func validateSchedulerCall(call *schedulerpb.Call) error {
+	if call.Type == nil || call.GetType() == schedulerpb.Call_UNKNOWN {
+		return badRequest("Expecting 'type' to be present")
+	}
+	if call.GetType() == schedulerpb.Call_SUBSCRIBE {
+		if call.GetSubscribe() == nil {
+			return badRequest("Expecting 'subscribe' to be present")
+		}
+		info := call.GetSubscribe().GetFrameworkInfo()
+		if call.FrameworkId != nil && call.GetFrameworkId().GetValue() != info.GetId().GetValue() {
+			return badRequest("'framework_id' differs from 'subscribe.framework_info.id'")
+		}
+		return nil
+	}
+	if call.FrameworkId == nil {
+		return badRequest("Expecting 'framework_id' to be present")
+	}
+	present := map[schedulerpb.Call_Type]bool{
+		schedulerpb.Call_ACCEPT:                       call.Accept != nil,
+		schedulerpb.Call_DECLINE:                      call.Decline != nil,
+		schedulerpb.Call_ACCEPT_INVERSE_OFFERS:        call.AcceptInverseOffers != nil,
+		schedulerpb.Call_DECLINE_INVERSE_OFFERS:       call.DeclineInverseOffers != nil,
+		schedulerpb.Call_KILL:                         call.Kill != nil,
+		schedulerpb.Call_SHUTDOWN:                     call.Shutdown != nil,
+		schedulerpb.Call_ACKNOWLEDGE:                  call.Acknowledge != nil,
+		schedulerpb.Call_ACKNOWLEDGE_OPERATION_STATUS: call.AcknowledgeOperationStatus != nil,
+		schedulerpb.Call_RECONCILE:                    call.Reconcile != nil,
+		schedulerpb.Call_RECONCILE_OPERATIONS:         call.ReconcileOperations != nil,
+		schedulerpb.Call_MESSAGE:                      call.Message != nil,
+		schedulerpb.Call_REQUEST:                      call.Request != nil,
+		schedulerpb.Call_UPDATE_FRAMEWORK:             call.UpdateFramework != nil,
+	}
+	if has, needsPayload := present[call.GetType()]; needsPayload && !has {
+		return badRequest("Expecting '%s' to be present", payloadName(call.GetType()))
+	}
+	if call.GetType() == schedulerpb.Call_ACKNOWLEDGE {
+		if _, err := uuid.FromBytes(call.GetAcknowledge().GetUuid()); err != nil {
+			return badRequest("Failed to parse UUID: %v", err)
+		}
+	}
+	return nil
+}
+
+func payloadName(t schedulerpb.Call_Type) string {
+	name := []byte(t.String())
+	for i, c := range name {
+		if c >= 'A' && c <= 'Z' {
+			name[i] = c + 'a' - 'A'
+		}
+	}
+	return string(name)
+}

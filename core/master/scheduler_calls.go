@@ -1,0 +1,187 @@
+package master
+
+import (
+	"google.golang.org/protobuf/proto"
+
+	"github.com/gomesos/mesos/core/proto/agentmasterpb"
+	"github.com/gomesos/mesos/core/proto/mesospb"
+	"github.com/gomesos/mesos/core/proto/schedulerpb"
+	"github.com/gomesos/mesos/modules/kinds/allocator"
+)
+
+// handleSchedulerCall applies one call of a subscribed framework, on the
+// loop. An error is the caller's fault and is answered 400.
+func (m *Master) handleSchedulerCall(fw *framework, call *schedulerpb.Call) error {
+	switch call.GetType() {
+	case schedulerpb.Call_TEARDOWN:
+		m.removeFramework(fw)
+	case schedulerpb.Call_ACCEPT:
+		return m.accept(fw, call.GetAccept())
+	case schedulerpb.Call_DECLINE:
+		m.decline(fw, call.GetDecline().GetOfferIds(), call.GetDecline().GetFilters())
+	case schedulerpb.Call_REVIVE:
+		m.revive(fw, call.GetRevive().GetRoles())
+	case schedulerpb.Call_SUPPRESS:
+		m.suppress(fw, call.GetSuppress().GetRoles())
+	case schedulerpb.Call_KILL:
+		m.kill(fw, call.GetKill())
+	case schedulerpb.Call_SHUTDOWN:
+		m.shutdownExecutor(fw, call.GetShutdown())
+	case schedulerpb.Call_ACKNOWLEDGE:
+		ack := call.GetAcknowledge()
+		m.acknowledge(fw, ack.GetAgentId().GetValue(), ack.GetTaskId().GetValue(), ack.GetUuid())
+	case schedulerpb.Call_RECONCILE:
+		m.reconcile(fw, call.GetReconcile().GetTasks())
+	case schedulerpb.Call_MESSAGE:
+		return m.frameworkMessage(fw, call.GetMessage())
+	case schedulerpb.Call_REQUEST:
+		m.queueAllocatorEvent(&allocator.Event{Kind: &allocator.Event_ResourcesRequested{ResourcesRequested: &allocator.ResourcesRequested{
+			FrameworkId: fw.id, Requests: call.GetRequest().GetRequests(),
+		}}})
+	case schedulerpb.Call_UPDATE_FRAMEWORK:
+		return m.updateFramework(fw, call.GetUpdateFramework())
+	case schedulerpb.Call_ACCEPT_INVERSE_OFFERS, schedulerpb.Call_DECLINE_INVERSE_OFFERS:
+		// No inverse offers are made yet (maintenance is not implemented):
+		// there is nothing these calls can refer to.
+	case schedulerpb.Call_ACKNOWLEDGE_OPERATION_STATUS:
+		// Operations are not tracked with ids yet; nothing to acknowledge.
+	case schedulerpb.Call_RECONCILE_OPERATIONS:
+		m.reconcileOperations(fw, call.GetReconcileOperations())
+	default:
+		return badRequest("Unsupported call type %s", call.GetType())
+	}
+	return nil
+}
+
+func (m *Master) decline(fw *framework, ids []*mesospb.OfferID, filters *mesospb.Filters) {
+	for _, id := range ids {
+		if o := fw.offers[id.GetValue()]; o != nil {
+			m.metrics.offersDeclined++
+			m.recoverOffer(o, o.resources, withDefaultRefusal(filters))
+		}
+	}
+}
+
+// withDefaultRefusal gives a decline Mesos's default filter (5 seconds)
+// when the framework sent none.
+func withDefaultRefusal(f *mesospb.Filters) *mesospb.Filters {
+	if f == nil {
+		return &mesospb.Filters{RefuseSeconds: proto.Float64(5)}
+	}
+	return f
+}
+
+// rolesOrAll is the roles a REVIVE or SUPPRESS names, all the framework's
+// when it names none.
+func rolesOrAll(fw *framework, roles []string) []string {
+	if len(roles) == 0 {
+		return fw.roles()
+	}
+	return roles
+}
+
+func (m *Master) revive(fw *framework, roles []string) {
+	roles = rolesOrAll(fw, roles)
+	for _, r := range roles {
+		delete(fw.suppressedRoles, r)
+	}
+	m.queueAllocatorEvent(&allocator.Event{Kind: &allocator.Event_OffersRevived{OffersRevived: &allocator.OffersRevived{FrameworkId: fw.id, Roles: roles}}})
+	m.allocateSoon()
+}
+
+func (m *Master) suppress(fw *framework, roles []string) {
+	roles = rolesOrAll(fw, roles)
+	for _, r := range roles {
+		fw.suppressedRoles[r] = true
+	}
+	m.queueAllocatorEvent(&allocator.Event{Kind: &allocator.Event_OffersSuppressed{OffersSuppressed: &allocator.OffersSuppressed{FrameworkId: fw.id, Roles: roles}}})
+}
+
+func (m *Master) kill(fw *framework, k *schedulerpb.Call_Kill) {
+	t := fw.tasks[k.GetTaskId().GetValue()]
+	if t == nil {
+		// An unknown task: answer as reconciliation would, so the
+		// framework stops waiting for it.
+		fw.send(&schedulerpb.Event{Type: schedulerpb.Event_UPDATE.Enum(), Update: &schedulerpb.Event_Update{
+			Status: m.unknownTaskStatus(fw, k.GetTaskId(), k.GetAgentId()),
+		}})
+		return
+	}
+	if a := m.agents[t.agentID]; a != nil {
+		a.send(&agentmasterpb.AgentEvent{
+			Type: agentmasterpb.AgentEvent_KILL_TASK.Enum(),
+			KillTask: &agentmasterpb.AgentEvent_KillTask{
+				FrameworkId: frameworkIDProto(fw.id), TaskId: k.GetTaskId(), KillPolicy: k.GetKillPolicy(),
+			},
+		})
+	}
+}
+
+func (m *Master) shutdownExecutor(fw *framework, s *schedulerpb.Call_Shutdown) {
+	if a := m.agents[s.GetAgentId().GetValue()]; a != nil {
+		a.send(&agentmasterpb.AgentEvent{
+			Type: agentmasterpb.AgentEvent_SHUTDOWN_EXECUTOR.Enum(),
+			ShutdownExecutor: &agentmasterpb.AgentEvent_ShutdownExecutor{
+				FrameworkId: frameworkIDProto(fw.id), ExecutorId: s.GetExecutorId(),
+			},
+		})
+	}
+}
+
+func (m *Master) frameworkMessage(fw *framework, msg *schedulerpb.Call_Message) error {
+	a := m.agents[msg.GetAgentId().GetValue()]
+	if a == nil {
+		return badRequest("Agent %s is not registered", msg.GetAgentId().GetValue())
+	}
+	m.metrics.frameworkMessages++
+	a.send(&agentmasterpb.AgentEvent{
+		Type: agentmasterpb.AgentEvent_FRAMEWORK_MESSAGE.Enum(),
+		FrameworkMessage: &agentmasterpb.AgentEvent_FrameworkMessage{
+			FrameworkId: frameworkIDProto(fw.id), ExecutorId: msg.GetExecutorId(), Data: msg.GetData(),
+		},
+	})
+	return nil
+}
+
+// updateFramework is UPDATE_FRAMEWORK (Mesos 1.9): new FrameworkInfo and
+// suppressed roles without resubscribing.
+func (m *Master) updateFramework(fw *framework, u *schedulerpb.Call_UpdateFramework) error {
+	info := u.GetFrameworkInfo()
+	if info.GetId().GetValue() != fw.id {
+		return badRequest("'framework_info.id' differs from the framework's id")
+	}
+	if err := m.validateFrameworkInfo(info); err != nil {
+		return badRequest("%v", err)
+	}
+	fw.info = proto.Clone(info).(*mesospb.FrameworkInfo)
+	fw.suppressedRoles = toSet(u.GetSuppressedRoles())
+	m.queueAllocatorEvent(&allocator.Event{Kind: &allocator.Event_FrameworkUpdated{FrameworkUpdated: &allocator.FrameworkUpdated{
+		FrameworkId: fw.id, Info: fw.info, SuppressedRoles: u.GetSuppressedRoles(),
+	}}})
+	for _, a := range m.agents {
+		if a.hasFramework(fw.id) {
+			a.send(&agentmasterpb.AgentEvent{
+				Type:            agentmasterpb.AgentEvent_UPDATE_FRAMEWORK.Enum(),
+				UpdateFramework: &agentmasterpb.AgentEvent_UpdateFramework{Framework: fw.info},
+			})
+		}
+	}
+	m.allocateSoon()
+	return nil
+}
+
+// reconcileOperations answers for operations by id. The master does not
+// track operations by id yet, so each named operation is OPERATION_UNKNOWN
+// (what Mesos answers for an operation it does not know).
+func (m *Master) reconcileOperations(fw *framework, r *schedulerpb.Call_ReconcileOperations) {
+	for _, op := range r.GetOperations() {
+		fw.send(&schedulerpb.Event{
+			Type: schedulerpb.Event_UPDATE_OPERATION_STATUS.Enum(),
+			UpdateOperationStatus: &schedulerpb.Event_UpdateOperationStatus{Status: &mesospb.OperationStatus{
+				OperationId: op.GetOperationId(),
+				State:       mesospb.OperationState_OPERATION_UNKNOWN.Enum(),
+				AgentId:     op.GetAgentId(),
+			}},
+		})
+	}
+}
