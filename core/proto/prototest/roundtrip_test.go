@@ -17,6 +17,7 @@ import (
 	"github.com/gomesos/mesos/core/proto/masterpb"
 	"github.com/gomesos/mesos/core/proto/mesospb"
 	_ "github.com/gomesos/mesos/core/proto/quotapb"
+	_ "github.com/gomesos/mesos/core/proto/registrypb"
 	"github.com/gomesos/mesos/core/proto/schedulerpb"
 	_ "github.com/gomesos/mesos/modules/kinds/allocator"
 )
