@@ -1,0 +1,31 @@
+// Package launcher starts, finds again and kills the processes of Mesos
+// containers.
+//
+// Like Mesos's `mesos-containerizer launch` helper, every container is
+// started through a small supervisor: the current binary re-executed in a
+// hidden mode (see MaybeRunHelper, which every daemon's main calls first).
+// The supervisor is the container's first process. It is created in its own
+// session and process group and, when asked, in new PID and mount
+// namespaces (it is then pid 1 there). It waits on a pipe until the
+// containerizer has isolated it (cgroups) and fetched the sandbox, then
+// makes the mounts, runs the pre-exec commands, and forks the command
+// through a second hidden mode that sets rlimits, switches user and
+// execs it, with stdout and stderr appended to the sandbox's `stdout` and
+// `stderr`. It waits for the command, kills whatever the command left
+// behind (it is a child subreaper, so orphans stay its descendants), writes
+// the command's wait status to `status` in the container's runtime
+// directory and exits.
+//
+// The supervisor does not depend on the agent: an agent that restarts while
+// a task runs finds the supervisor again from the checkpointed pid (and its
+// start time, so a reused pid is not mistaken for it), keeps waiting for it
+// through a pidfd, and reads the exit status from the status file.
+//
+// Files in a container's runtime directory:
+//
+//	launch.json     the Spec the supervisor runs
+//	pid             the supervisor's pid (as Mesos checkpoints it)
+//	pid.start       the supervisor's start time, in clock ticks after boot
+//	status          the command's wait status, written when it exited
+//	supervisor.log  the supervisor's own log
+package launcher

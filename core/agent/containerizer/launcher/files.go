@@ -1,0 +1,84 @@
+package launcher
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+)
+
+// Names of the files in a container's runtime directory.
+const (
+	specFile      = "launch.json"
+	pidFile       = "pid"
+	pidStartFile  = "pid.start"
+	statusFile    = "status"
+	supervisorLog = "supervisor.log"
+)
+
+// writeFileAtomic writes data to a temporary file beside path and renames
+// it, so a reader (or a restarted agent) never sees half a file.
+func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Chmod(perm); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+// readUint reads a file holding one decimal number; ok is false when the
+// file does not exist.
+func readUint(path string) (v uint64, ok bool, err error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, fmt.Errorf("read %s: %w", path, err)
+	}
+	s := strings.TrimSpace(string(data))
+	if s == "" {
+		return 0, false, nil
+	}
+	v, err = strconv.ParseUint(s, 10, 64)
+	if err != nil {
+		return 0, false, fmt.Errorf("read %s: %w", path, err)
+	}
+	return v, true, nil
+}
+
+// writeStatus checkpoints the command's wait status.
+func writeStatus(dir string, ws syscall.WaitStatus) error {
+	return writeFileAtomic(filepath.Join(dir, statusFile), []byte(strconv.FormatUint(uint64(uint32(ws)), 10)), 0o644)
+}
+
+// readStatus reads the checkpointed wait status, if the command exited.
+func readStatus(dir string) (ExitStatus, error) {
+	v, ok, err := readUint(filepath.Join(dir, statusFile))
+	if err != nil || !ok {
+		return ExitStatus{}, err
+	}
+	return ExitStatus{WaitStatus: syscall.WaitStatus(uint32(v)), Known: true}, nil
+}

@@ -1,0 +1,201 @@
+package launcher
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"syscall"
+
+	"github.com/gomesos/mesos/core/agent/containerizer/procfs"
+)
+
+// ErrNotLaunched is returned by Recover for a runtime directory whose
+// supervisor was never started (the agent stopped in the middle of a
+// launch).
+var ErrNotLaunched = errors.New("container was never launched")
+
+// Options configure a Launcher.
+type Options struct {
+	// Executable is re-executed as the supervisor; it must call
+	// MaybeRunHelper first thing in main (or TestMain). Default:
+	// /proc/self/exe, the running binary.
+	Executable string
+	Logger     *slog.Logger
+}
+
+// Launcher starts containers' supervisors, recovers them after an agent
+// restart and kills containers. It has no state of its own: everything is
+// in the containers' runtime directories.
+type Launcher struct {
+	exe string
+	log *slog.Logger
+}
+
+// New returns a Launcher.
+func New(opts Options) *Launcher {
+	l := &Launcher{exe: opts.Executable, log: opts.Logger}
+	if l.exe == "" {
+		l.exe = "/proc/self/exe"
+	}
+	if l.log == nil {
+		l.log = slog.Default()
+	}
+	return l
+}
+
+// Fork starts the supervisor of a container whose runtime directory is
+// dir, in the namespaces of spec.CloneFlags, and returns once it is
+// running and checkpointed. It waits for Continue before it runs the
+// command. The supervisor outlives ctx (and the agent).
+func (l *Launcher) Fork(ctx context.Context, dir string, spec *Spec) (Process, error) {
+	if err := spec.Validate(); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("create runtime directory: %w", err)
+	}
+	if err := writeSpec(dir, spec); err != nil {
+		return nil, err
+	}
+	var files []*os.File
+	defer func() {
+		for _, f := range files {
+			f.Close()
+		}
+	}()
+	open := func(path string) (*os.File, error) {
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+		if err != nil {
+			return nil, fmt.Errorf("open %s: %w", path, err)
+		}
+		files = append(files, f)
+		return f, nil
+	}
+	stdout, err := open(spec.Stdout)
+	if err != nil {
+		return nil, err
+	}
+	stderr, err := open(spec.Stderr)
+	if err != nil {
+		return nil, err
+	}
+	logf, err := open(filepath.Join(dir, supervisorLog))
+	if err != nil {
+		return nil, err
+	}
+	syncR, syncW, err := os.Pipe()
+	if err != nil {
+		return nil, fmt.Errorf("create go-ahead pipe: %w", err)
+	}
+	files = append(files, syncR)
+
+	cmd := &exec.Cmd{
+		Path:   l.exe,
+		Args:   []string{supervisorArg0, dir},
+		Env:    []string{helperEnv + "=" + modeSupervise},
+		Stdout: logf,
+		Stderr: logf,
+		// Seen by the supervisor as fds 3, 4 and 5.
+		ExtraFiles: []*os.File{syncR, stdout, stderr},
+		SysProcAttr: &syscall.SysProcAttr{
+			Setsid:     true,
+			Cloneflags: spec.CloneFlags,
+		},
+	}
+	if err := cmd.Start(); err != nil {
+		syncW.Close()
+		return nil, fmt.Errorf("start supervisor: %w", err)
+	}
+	p := &process{dir: dir, pid: cmd.Process.Pid, sync: syncW, done: make(chan struct{})}
+	go func() {
+		err := cmd.Wait()
+		fallback := ExitStatus{}
+		if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && err != nil {
+			// Killed or failed before writing the command's status: what
+			// happened to the supervisor is all there is to say.
+			fallback = ExitStatus{WaitStatus: ws, Known: true}
+		}
+		p.finish(fallback)
+	}()
+
+	st, err := procfs.Stat(p.pid)
+	if err == nil {
+		p.start = st.StartTicks
+		err = l.checkpointPid(dir, p.pid, p.start)
+	}
+	if err != nil {
+		p.abort()
+		_ = cmd.Process.Kill()
+		<-p.done
+		return nil, fmt.Errorf("checkpoint supervisor pid: %w", err)
+	}
+	l.log.Debug("forked container supervisor", "dir", dir, "pid", p.pid)
+	return p, nil
+}
+
+func (l *Launcher) checkpointPid(dir string, pid int, start uint64) error {
+	if err := writeFileAtomic(filepath.Join(dir, pidStartFile), []byte(strconv.FormatUint(start, 10)), 0o644); err != nil {
+		return err
+	}
+	return writeFileAtomic(filepath.Join(dir, pidFile), []byte(strconv.Itoa(pid)), 0o644)
+}
+
+// Recover finds the supervisor of the container whose runtime directory is
+// dir again after an agent restart. The returned Process is Done already
+// when the supervisor exited while the agent was away; Continue fails on
+// it. ErrNotLaunched means no supervisor was ever checkpointed there.
+func (l *Launcher) Recover(ctx context.Context, dir string) (Process, error) {
+	pid, ok, err := readUint(filepath.Join(dir, pidFile))
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, ErrNotLaunched
+	}
+	start, _, err := readUint(filepath.Join(dir, pidStartFile))
+	if err != nil {
+		return nil, err
+	}
+	p := &process{dir: dir, pid: int(pid), start: start, done: make(chan struct{})}
+	f, alive, err := openProcess(p.pid, p.start)
+	if err != nil {
+		return nil, err
+	}
+	if !alive {
+		l.log.Info("container supervisor exited while the agent was down", "dir", dir, "pid", p.pid)
+		p.finish(ExitStatus{})
+		return p, nil
+	}
+	l.log.Info("recovered container supervisor", "dir", dir, "pid", p.pid)
+	go func() {
+		waitPidfd(f)
+		p.finish(ExitStatus{})
+	}()
+	return p, nil
+}
+
+// Destroy kills every process of the container (the supervisor, its
+// descendants and anything left in its session) and waits for the
+// supervisor to be gone.
+func (l *Launcher) Destroy(ctx context.Context, p Process) error {
+	if pp, ok := p.(*process); ok {
+		pp.abort()
+	}
+	if err := killContainer(ctx, p.Pid(), p.StartTicks()); err != nil {
+		return fmt.Errorf("kill container of supervisor %d: %w", p.Pid(), err)
+	}
+	select {
+	case <-p.Done():
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("wait for supervisor %d: %w", p.Pid(), ctx.Err())
+	}
+}

@@ -1,0 +1,99 @@
+package launcher
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// Spec is everything the supervisor needs to start a container's command.
+// The containerizer builds it from the container's config and the merged
+// launch infos of its isolators.
+type Spec struct {
+	// Path is the program to run; when it has no slash it is looked up in
+	// the PATH of Env. Empty means Argv[0].
+	Path string `json:"path,omitempty"`
+	// Argv is the command's argument vector, Argv[0] included.
+	Argv []string `json:"argv"`
+	// Env is the command's whole environment, "NAME=value".
+	Env []string `json:"env"`
+	// WorkDir is the command's working directory.
+	WorkDir string `json:"work_dir"`
+	// User to run the command as (a name); empty keeps the agent's user.
+	User string `json:"user,omitempty"`
+	// Stdout and Stderr are the files the command's output is appended to
+	// (created when missing).
+	Stdout string `json:"stdout"`
+	Stderr string `json:"stderr"`
+	// CloneFlags are the CLONE_NEW* flags of the namespaces the container
+	// is created in.
+	CloneFlags uintptr `json:"clone_flags,omitempty"`
+	// Mounts are made in order in the container's mount namespace.
+	Mounts []Mount `json:"mounts,omitempty"`
+	// PreExec are shell commands run as root, in order, inside the
+	// container before the command; a failing one fails the container.
+	PreExec []string `json:"pre_exec,omitempty"`
+	// Rlimits are set for the command.
+	Rlimits []Rlimit `json:"rlimits,omitempty"`
+}
+
+// Mount is one mount(2) call. A bind mount (MS_BIND) with MS_RDONLY is
+// made in two steps, bind then read-only remount, as Linux requires.
+type Mount struct {
+	Source  string  `json:"source,omitempty"`
+	Target  string  `json:"target"`
+	Type    string  `json:"type,omitempty"`
+	Flags   uintptr `json:"flags,omitempty"`
+	Options string  `json:"options,omitempty"`
+}
+
+// Rlimit is one setrlimit(2) call. Resource is a Linux RLIMIT_* value.
+type Rlimit struct {
+	Resource int    `json:"resource"`
+	Soft     uint64 `json:"soft"`
+	Hard     uint64 `json:"hard"`
+}
+
+// Validate checks what the supervisor cannot do without.
+func (s *Spec) Validate() error {
+	if len(s.Argv) == 0 || s.program() == "" {
+		return errors.New("launch spec has no command")
+	}
+	if !filepath.IsAbs(s.WorkDir) {
+		return fmt.Errorf("working directory %q is not absolute", s.WorkDir)
+	}
+	if s.Stdout == "" || s.Stderr == "" {
+		return errors.New("launch spec has no stdout or stderr path")
+	}
+	return nil
+}
+
+func writeSpec(dir string, s *Spec) error {
+	data, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode launch spec: %w", err)
+	}
+	return writeFileAtomic(filepath.Join(dir, specFile), data, 0o600)
+}
+
+func readSpec(dir string) (*Spec, error) {
+	data, err := os.ReadFile(filepath.Join(dir, specFile))
+	if err != nil {
+		return nil, fmt.Errorf("read launch spec: %w", err)
+	}
+	var s Spec
+	if err := json.Unmarshal(data, &s); err != nil {
+		return nil, fmt.Errorf("decode launch spec %s: %w", filepath.Join(dir, specFile), err)
+	}
+	return &s, nil
+}
+
+// program is what is executed.
+func (s *Spec) program() string {
+	if s.Path != "" {
+		return s.Path
+	}
+	return s.Argv[0]
+}
