@@ -1,14 +1,18 @@
 // Command mesos-execute runs one command (or a task group) on a Mesos
 // cluster as a small framework of its own.
 //
-// For now it loads and checks its flags (command line only, as Apache
-// Mesos's mesos-execute does), answers --help and --version, and then
-// exits with status 2: launching tasks is not implemented yet.
+// It subscribes to the master as a framework of its own, launches the task
+// (or task group) on the first offer that fits, prints every status update
+// as Apache Mesos's mesos-execute does, and exits 0 when every task
+// finished (TASK_FINISHED), 1 otherwise.
 package main
 
 import (
+	"context"
 	"io"
 	"os"
+	"os/signal"
+	"syscall"
 
 	"github.com/gomesos/mesos/cmd/internal/cmdutil"
 	"github.com/gomesos/mesos/core/flags"
@@ -33,6 +37,12 @@ func run(args, env []string, stdout, stderr io.Writer) int {
 	}
 	// mesos-execute has no logging flags; it logs at INFO to stderr.
 	logging := cmdutil.Logging{LoggingLevel: "INFO"}
-	cmdutil.Start(fs, &logging, stderr)
-	return cmdutil.NotImplemented(stderr, fs.Program())
+	logger := cmdutil.Start(fs, &logging, stderr)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	code, err := execute(ctx, f, stdout)
+	if err != nil {
+		logger.Error("mesos-execute failed", "error", err)
+	}
+	return code
 }
