@@ -1,0 +1,17 @@
+// Package contender holds the built-in master contender standalone
+// (master flag --master_contender, the default without --zk): this master
+// is the only candidate and never loses its candidacy until it withdraws.
+// It implements the MasterContender kind's contract
+// (modules/kinds/mastercontender) exactly as a module would. The
+// ZooKeeper contender lives with the ZooKeeper support.
+package contender
+
+import "github.com/gomesos/mesos/modules/kinds/mastercontender"
+
+// Constructor makes a built-in contender from its manifest parameters.
+type Constructor func(params map[string]string) (mastercontender.MasterContender, error)
+
+// Catalog lists the built-in contenders by name.
+func Catalog() map[string]Constructor {
+	return map[string]Constructor{"standalone": NewStandalone}
+}
