@@ -77,6 +77,12 @@ type Instance struct {
 	// APIVersion is the kind contract version the host and the module
 	// agreed on: the highest both speak.
 	APIVersion int
+	// Kind is the kind the module declares itself to be (a plugin's
+	// handshake, a WASM module's info export, a built-in's catalog entry).
+	// The host checks it against Spec.Kind when the manifest names one,
+	// and fills Spec.Kind from it when the manifest does not. A loader
+	// that leaves it empty vouches for Spec.Kind.
+	Kind Kind
 	// Impl implements the kind's Go interface (e.g. allocator.Allocator).
 	Impl any
 	// Close releases the module (stops a subprocess, closes a WASM
@@ -99,6 +105,9 @@ type LoadError struct {
 }
 
 func (e *LoadError) Error() string {
+	if e.Module == "" {
+		return fmt.Sprintf("failed to load library '%s': %v", e.Library, e.Err)
+	}
 	return fmt.Sprintf("failed to load module '%s' of library '%s': %v", e.Module, e.Library, e.Err)
 }
 
