@@ -1,27 +1,43 @@
 // Command mesos-agent is the Mesos agent: it offers its host's resources
 // to the master and runs the tasks frameworks launch on it.
 //
-// For now it loads and checks its flags (command line, MESOS_* environment)
+// It loads and checks its flags (command line, MESOS_* environment)
 // exactly as Apache Mesos's mesos-agent does, answers --help and
-// --version, and then exits with status 2: the agent itself is not
-// implemented yet.
+// --version, and runs the agent (package core/agent) until SIGINT or
+// SIGTERM. The same binary is the containers' supervisor and the command
+// and default executors: the agent re-executes it in those hidden modes.
 package main
 
 import (
+	"context"
+	"fmt"
 	"io"
 	"os"
+	"os/signal"
+	"syscall"
 
 	"github.com/gomesos/mesos/cmd/internal/cmdutil"
+	"github.com/gomesos/mesos/cmd/internal/executors"
+	"github.com/gomesos/mesos/core/agent"
+	"github.com/gomesos/mesos/core/agent/containerizer"
 	"github.com/gomesos/mesos/core/flags"
 )
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Environ(), os.Stdout, os.Stderr))
+	// The binary's hidden modes come first: container supervisor, and the
+	// command and default executors.
+	containerizer.MaybeRunHelper()
+	executors.MaybeRun()
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Environ(), os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
 }
 
 // run is main without the process: tests call it with their own
-// arguments, environment and output.
-func run(args, env []string, stdout, stderr io.Writer) int {
+// arguments, environment, output and context (the agent runs until ctx
+// ends).
+func run(ctx context.Context, args, env []string, stdout, stderr io.Writer) int {
 	fs, f := newFlags()
 	if code, done := cmdutil.Load(fs, flags.Sources{Args: args, Env: env}, stdout, stderr); done {
 		return code
@@ -32,6 +48,20 @@ func run(args, env []string, stdout, stderr io.Writer) int {
 	if err := f.check(fs); err != nil {
 		return cmdutil.UsageError(fs, stderr, err.Error())
 	}
-	cmdutil.Start(fs, &f.Logging, stderr)
-	return cmdutil.NotImplemented(stderr, fs.Program())
+	logger := cmdutil.Start(fs, &f.Logging, stderr)
+	cfg, err := f.config(fs, env, logger)
+	if err != nil {
+		return cmdutil.UsageError(fs, stderr, err.Error())
+	}
+	a, err := agent.New(cfg)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", fs.Program(), err)
+		return cmdutil.ExitFailure
+	}
+	if err := a.Run(ctx); err != nil {
+		logger.Error("agent stopped", "error", err)
+		fmt.Fprintf(stderr, "%s: %v\n", fs.Program(), err)
+		return cmdutil.ExitFailure
+	}
+	return cmdutil.ExitOK
 }

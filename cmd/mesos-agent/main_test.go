@@ -2,11 +2,17 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"net"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestRun(t *testing.T) {
+	work := t.TempDir()
+	w := "--work_dir=" + work
 	tests := []struct {
 		name      string
 		args, env []string
@@ -20,23 +26,35 @@ func TestRun(t *testing.T) {
 		{name: "missing work_dir", args: []string{"--master=m:5050"}, code: 1, stderr: "Flag 'work_dir' is required"},
 		{name: "master and detector", args: []string{"--master=m:5050", "--master_detector=d", "--work_dir=/w"}, code: 1,
 			stderr: "Only one of --master or --master_detector"},
-		{name: "ok", args: []string{"--master=m:5050", "--work_dir=/w", "--quiet"}, code: 2, stderr: "mesos-agent is not implemented yet"},
-		{name: "environment", env: []string{"MESOS_MASTER=m:5050", "MESOS_WORK_DIR=/w", "MESOS_PORT=5052"}, code: 2,
-			stderr: "flags.port=5052"},
-		{name: "bytes", args: []string{"--master=m", "--work_dir=/w", "--fetcher_cache_size=512MB"}, code: 2,
+		{name: "ok", args: []string{"--master=127.0.0.1:1", w, "--port=0", "--quiet"}, code: 0},
+		{name: "environment", env: []string{"MESOS_MASTER=127.0.0.1:1", "MESOS_WORK_DIR=" + work, "MESOS_PORT=0"}, code: 0,
+			stderr: "flags.port=0"},
+		{name: "bytes", args: []string{"--master=127.0.0.1:1", w, "--port=0", "--fetcher_cache_size=512MB"}, code: 0,
 			stderr: "flags.fetcher_cache_size=512MB"},
 		{name: "bad bytes", args: []string{"--fetcher_cache_size=1.5GB"}, code: 1, stderr: "Fractional bytes"},
 		{name: "bad recover", args: []string{"--recover=maybe"}, code: 1, stderr: "not a valid value for --recover"},
 		{name: "bad launcher", args: []string{"--launcher=chroot"}, code: 1, stderr: "not a valid value for --launcher"},
 		{name: "bad headroom", args: []string{"--gc_disk_headroom=1.5"}, code: 1, stderr: "Must be between 0.0 and 1.0"},
-		{name: "master flags only warn", args: []string{"--master=m", "--work_dir=/w"}, env: []string{"MESOS_QUORUM=2"}, code: 2,
+		{name: "master flags only warn", args: []string{"--master=127.0.0.1:1", w, "--port=0"}, env: []string{"MESOS_QUORUM=2"}, code: 0,
 			stderr: "Ignoring environment variable MESOS_QUORUM"},
-		{name: "no-strict", args: []string{"--master=m", "--work_dir=/w", "--no-strict"}, code: 2, stderr: "flags.strict=false"},
+		{name: "no-strict", args: []string{"--master=127.0.0.1:1", w, "--port=0", "--no-strict"}, code: 0, stderr: "flags.strict=false"},
+		{name: "zookeeper", args: []string{"--master=zk://h:2181/mesos", w, "--port=0"}, code: 1,
+			stderr: "finding the master through ZooKeeper is not supported yet"},
+		{name: "detector", args: []string{"--master_detector=d", w, "--port=0"}, code: 1, stderr: "--master_detector is not supported yet"},
+		{name: "bad isolation", args: []string{"--master=127.0.0.1:1", w, "--port=0", "--isolation=posix/nope"}, code: 1,
+			stderr: "unknown isolator"},
+		{name: "bad resources", args: []string{"--master=127.0.0.1:1", w, "--port=0", "--resources=cpus:x"}, code: 1,
+			stderr: "invalid --resources"},
+		{name: "unwritable work_dir", args: []string{"--master=127.0.0.1:1", "--work_dir=/proc/nope", "--port=0"}, code: 1,
+			stderr: "failed to create work directory '/proc/nope'"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
-			code := run(tc.args, tc.env, &stdout, &stderr)
+			// A cancelled context: the agent starts and stops at once.
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			code := run(ctx, tc.args, tc.env, &stdout, &stderr)
 			if code != tc.code {
 				t.Errorf("exit code %d, want %d\nstdout: %s\nstderr: %s", code, tc.code, stdout.String(), stderr.String())
 			}
@@ -47,6 +65,26 @@ func TestRun(t *testing.T) {
 				t.Errorf("stderr %q does not contain %q", stderr.String(), tc.stderr)
 			}
 		})
+	}
+}
+
+// TestPortInUse: a second agent on a taken port fails at once, saying so.
+func TestPortInUse(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	port := l.Addr().(*net.TCPAddr).Port
+	var stdout, stderr bytes.Buffer
+	start := time.Now()
+	code := run(context.Background(), []string{"--master=127.0.0.1:1", "--work_dir=" + t.TempDir(), "--ip=127.0.0.1",
+		"--port=" + strconv.Itoa(port), "--quiet"}, nil, &stdout, &stderr)
+	if code != 1 || !strings.Contains(stderr.String(), "Address already in use") {
+		t.Fatalf("code %d, stderr %q", code, stderr.String())
+	}
+	if time.Since(start) > 5*time.Second {
+		t.Fatalf("took %s to fail", time.Since(start))
 	}
 }
 

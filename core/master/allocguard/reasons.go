@@ -5,20 +5,20 @@ type Reason int
 
 // The reasons, in the order the checks are made.
 const (
-	UnknownAgent      Reason = iota // the agent is not known to the master
-	InactiveAgent                   // the agent is deactivated
-	UnknownFramework                // the framework is not known to the master
-	InactiveFramework               // the framework is inactive
-	Empty                           // no resources
-	InvalidResources                // a resource is malformed
-	MissingRole                     // a resource carries no allocation_info.role
-	NotSubscribed                   // allocated to a role the framework is not subscribed to
-	WrongReservation                // reserved to a role the allocation role may not use
-	NotRevocableCapable             // revocable resources to a framework without REVOCABLE_RESOURCES
-	NotSharedCapable                // shared resources to a framework without SHARED_RESOURCES
-	NotRefinementCapable            // refined reservations to a framework without RESERVATION_REFINEMENT
-	NotFree                         // more than is free on the agent (or handed out twice)
-	NumReasons                      // the number of reasons
+	UnknownAgent         Reason = iota // the agent is not known to the master
+	InactiveAgent                      // the agent is deactivated
+	UnknownFramework                   // the framework is not known to the master
+	InactiveFramework                  // the framework is inactive
+	Empty                              // no resources
+	InvalidResources                   // a resource is malformed
+	MissingRole                        // a resource carries no allocation_info.role
+	NotSubscribed                      // allocated to a role the framework is not subscribed to
+	WrongReservation                   // reserved to a role the allocation role may not use
+	NotRevocableCapable                // revocable resources to a framework without REVOCABLE_RESOURCES
+	NotSharedCapable                   // shared resources to a framework without SHARED_RESOURCES
+	NotRefinementCapable               // refined reservations to a framework without RESERVATION_REFINEMENT
+	NotFree                            // more than is free on the agent (or handed out twice)
+	NumReasons                         // the number of reasons
 )
 
 var reasonNames = [NumReasons]string{

@@ -1,0 +1,505 @@
+package executors
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sort"
+	"syscall"
+	"time"
+
+	"google.golang.org/protobuf/proto"
+
+	"github.com/gomesos/mesos/core/agent/execmode"
+	"github.com/gomesos/mesos/core/proto/executorpb"
+	"github.com/gomesos/mesos/core/proto/mesospb"
+)
+
+// defaultKillGracePeriod is the command executor's grace period when
+// neither the kill nor the task gives one (Mesos keeps 3 seconds for
+// backwards compatibility).
+const defaultKillGracePeriod = 3 * time.Second
+
+// shutdownReserve is what a SHUTDOWN's kill keeps of the agent's grace
+// period, so the executor can report TASK_KILLED before the agent
+// destroys the container.
+const shutdownReserve = 2 * time.Second
+
+// executor is the command or default executor: one event loop over the
+// agent's events, the tasks' exits, their checks and timers.
+type executor struct {
+	mode    string
+	env     Env
+	environ []string
+	log     *slog.Logger
+	client  *Client
+	work    chan func()
+
+	// switchUser: run the tasks of groups as their users.
+	switchUser bool
+
+	framework *mesospb.FrameworkInfo
+	tasks     map[string]*runningTask
+	launched  bool
+	shutdown  bool
+	// clientGone is set when the agent is lost for good: updates cannot be
+	// delivered any more.
+	clientGone bool
+	doneAt     time.Time
+}
+
+// runningTask is one task of the executor.
+type runningTask struct {
+	info  *mesospb.TaskInfo
+	group []string // the task ids of its group (default executor)
+	dir   string
+	proc  *process
+	state mesospb.TaskState
+
+	killing         bool
+	killedByHealth  bool
+	killedByTimeout bool
+	killDeadline    time.Time
+	escalation      *time.Timer
+	completion      *time.Timer
+	stopChecks      context.CancelFunc
+
+	health    *healthState
+	healthy   *bool
+	lastCheck *mesospb.CheckStatusInfo
+	ended     bool
+}
+
+func newExecutor(mode string, env Env, environ []string, log *slog.Logger) *executor {
+	switchUser := false
+	for _, kv := range environ {
+		if kv == execmode.SwitchUserEnv+"=1" {
+			switchUser = true
+		}
+	}
+	return &executor{
+		mode: mode, env: env, environ: environ, log: log, switchUser: switchUser,
+		client: NewClient(env, log),
+		work:   make(chan func(), 256),
+		tasks:  map[string]*runningTask{},
+	}
+}
+
+// post runs fn on the executor's loop.
+func (x *executor) post(fn func()) { x.work <- fn }
+
+// run is the executor's loop; it returns the exit code.
+func (x *executor) run(ctx context.Context, sigs <-chan os.Signal) int {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	clientDone := make(chan error, 1)
+	go func() { clientDone <- x.client.Run(ctx) }()
+	tick := time.NewTicker(200 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		if code, done := x.finished(); done {
+			return code
+		}
+		select {
+		case ev := <-x.client.Events():
+			x.handle(ev)
+		case fn := <-x.work:
+			fn()
+		case <-x.client.Acked():
+		case <-tick.C:
+		case <-sigs:
+			x.log.Info("received a termination signal; shutting down")
+			x.shutdownTasks()
+		case err := <-clientDone:
+			if err != nil {
+				x.log.Error("giving up on the agent; shutting down", "error", err)
+				x.clientGone = true
+				x.shutdownTasks()
+			}
+			clientDone = nil
+		}
+	}
+}
+
+// finished reports whether the executor may exit: no task runs any more,
+// and the agent acknowledged every update (or can no longer).
+func (x *executor) finished() (int, bool) {
+	for _, t := range x.tasks {
+		if !t.ended {
+			return 0, false
+		}
+	}
+	if !x.launched && !x.shutdown {
+		return 0, false
+	}
+	if x.clientGone {
+		return 1, true
+	}
+	if x.doneAt.IsZero() {
+		x.doneAt = time.Now()
+	}
+	if x.client.Unacknowledged() == 0 {
+		return 0, true
+	}
+	limit := time.Minute
+	if x.env.Checkpoint {
+		limit = x.env.RecoveryTimeout
+	}
+	if time.Since(x.doneAt) > limit {
+		x.log.Warn("exiting with unacknowledged updates", "count", x.client.Unacknowledged())
+		return 0, true
+	}
+	return 0, false
+}
+
+// handle applies one event of the agent.
+func (x *executor) handle(ev *executorpb.Event) {
+	switch ev.GetType() {
+	case executorpb.Event_SUBSCRIBED:
+		x.framework = ev.GetSubscribed().GetFrameworkInfo()
+		x.log.Info("Subscribed executor", "agent", ev.GetSubscribed().GetAgentInfo().GetHostname())
+	case executorpb.Event_LAUNCH:
+		t := ev.GetLaunch().GetTask()
+		if x.mode != execmode.Command {
+			x.fail(t, "The default executor runs task groups (LAUNCH_GROUP), not single tasks")
+			return
+		}
+		if x.launched {
+			x.fail(t, "Attempted to run multiple tasks using a \"command\" executor")
+			return
+		}
+		x.launched = true
+		x.launch(t, nil, x.env.Directory, os.Stdout, os.Stderr)
+	case executorpb.Event_LAUNCH_GROUP:
+		tasks := ev.GetLaunchGroup().GetTaskGroup().GetTasks()
+		if x.mode != execmode.Default {
+			for _, t := range tasks {
+				x.fail(t, "The command executor cannot run task groups")
+			}
+			return
+		}
+		x.launchGroup(tasks)
+	case executorpb.Event_KILL:
+		x.kill(ev.GetKill().GetTaskId().GetValue(), ev.GetKill().GetKillPolicy())
+	case executorpb.Event_SHUTDOWN:
+		x.log.Info("Shutting down")
+		x.shutdownTasks()
+	case executorpb.Event_MESSAGE:
+		x.log.Info("Received a framework message", "bytes", len(ev.GetMessage().GetData()))
+	case executorpb.Event_ERROR:
+		x.log.Error("Error from the agent", "message", ev.GetError().GetMessage())
+	case executorpb.Event_ACKNOWLEDGED, executorpb.Event_HEARTBEAT:
+	default:
+		x.log.Warn("ignoring an unknown event", "type", ev.GetType().String())
+	}
+}
+
+// fail reports a task the executor will not run.
+func (x *executor) fail(t *mesospb.TaskInfo, message string) {
+	x.client.Update(&mesospb.TaskStatus{
+		TaskId:  t.GetTaskId(),
+		State:   mesospb.TaskState_TASK_FAILED.Enum(),
+		Message: proto.String(message),
+	})
+}
+
+// launchGroup runs each task of a group in its own sandbox below the
+// executor's, tasks/<task id>, with its own stdout and stderr.
+func (x *executor) launchGroup(tasks []*mesospb.TaskInfo) {
+	x.launched = true
+	var ids []string
+	for _, t := range tasks {
+		ids = append(ids, t.GetTaskId().GetValue())
+	}
+	for _, t := range tasks {
+		dir := filepath.Join(x.env.Directory, "tasks", t.GetTaskId().GetValue())
+		stdout, stderr, err := sandboxFiles(dir)
+		if err != nil {
+			x.fail(t, "Failed to create the task's sandbox: "+err.Error())
+			continue
+		}
+		x.launch(t, ids, dir, stdout, stderr)
+		stdout.Close()
+		stderr.Close()
+	}
+}
+
+func sandboxFiles(dir string) (*os.File, *os.File, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, nil, err
+	}
+	open := func(name string) (*os.File, error) {
+		return os.OpenFile(filepath.Join(dir, name), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+	}
+	stdout, err := open("stdout")
+	if err != nil {
+		return nil, nil, err
+	}
+	stderr, err := open("stderr")
+	if err != nil {
+		stdout.Close()
+		return nil, nil, err
+	}
+	return stdout, stderr, nil
+}
+
+// launch starts a task: TASK_STARTING, its command, TASK_RUNNING, then
+// its checks and its max_completion_time.
+func (x *executor) launch(ti *mesospb.TaskInfo, group []string, dir string, stdout, stderr *os.File) {
+	id := ti.GetTaskId().GetValue()
+	if x.tasks[id] != nil {
+		x.fail(ti, "Task "+id+" is already running")
+		return
+	}
+	t := &runningTask{info: ti, group: group, dir: dir}
+	x.tasks[id] = t
+	x.update(t, mesospb.TaskState_TASK_STARTING, updateOptions{})
+	if ti.Command == nil {
+		x.end(t, mesospb.TaskState_TASK_FAILED, updateOptions{message: "Task has no command"})
+		return
+	}
+	env := taskEnvironment(x.environ, ti.GetCommand(), map[string]string{"MESOS_SANDBOX": dir})
+	switchUser := x.mode == execmode.Default && x.switchUser
+	proc, err := startProcess(ti.GetCommand(), startOptions{dir: dir, env: env, stdout: stdout, stderr: stderr, switchUser: switchUser})
+	if err != nil {
+		x.log.Error("failed to launch task", "task", id, "error", err)
+		x.end(t, mesospb.TaskState_TASK_FAILED, updateOptions{message: "Failed to launch task: " + err.Error()})
+		return
+	}
+	t.proc = proc
+	x.log.Info("Forked command", "task", id, "pid", proc.pid)
+	if ci := ti.GetCheck(); ci != nil {
+		t.lastCheck = checkStatus(ci.GetType(), nil)
+	}
+	x.update(t, mesospb.TaskState_TASK_RUNNING, updateOptions{})
+	x.startChecks(t, env)
+	if mct := ti.GetMaxCompletionTime(); mct != nil {
+		t.completion = time.AfterFunc(time.Duration(mct.GetNanoseconds()), func() {
+			x.post(func() {
+				if !t.ended && !t.killing {
+					x.log.Info("Task reached its max_completion_time; killing it", "task", id)
+					t.killedByTimeout = true
+					x.killTask(t, 0)
+				}
+			})
+		})
+	}
+	go func() {
+		<-proc.done
+		x.post(func() { x.reaped(t) })
+	}()
+}
+
+// startChecks runs the task's health check and check, if any.
+func (x *executor) startChecks(t *runningTask, env []string) {
+	ctx, cancel := context.WithCancel(context.Background())
+	t.stopChecks = cancel
+	id := t.info.GetTaskId().GetValue()
+	if hc := t.info.GetHealthCheck(); hc != nil {
+		p, err := healthProbe(hc, env, t.dir)
+		if err != nil {
+			x.log.Error("invalid health check; not running it", "task", id, "error", err)
+		} else {
+			t.health = &healthState{check: hc, start: time.Now(), initializing: true}
+			schedule(ctx, p, seconds(hc.GetDelaySeconds()), seconds(hc.GetIntervalSeconds()), seconds(hc.GetTimeoutSeconds()),
+				func(r probeResult) { x.post(func() { x.healthResult(t, r) }) })
+		}
+	}
+	if ci := t.info.GetCheck(); ci != nil {
+		p, err := checkProbe(ci, env, t.dir)
+		if err != nil {
+			x.log.Error("invalid check; not running it", "task", id, "error", err)
+		} else {
+			schedule(ctx, p, seconds(ci.GetDelaySeconds()), seconds(ci.GetIntervalSeconds()), seconds(ci.GetTimeoutSeconds()),
+				func(r probeResult) { x.post(func() { x.checkResult(t, r) }) })
+		}
+	}
+}
+
+// healthResult reports a health check's verdict, killing the task after
+// too many failures.
+func (x *executor) healthResult(t *runningTask, r probeResult) {
+	if t.ended || t.killing {
+		return
+	}
+	healthy, kill := t.health.result(r, time.Now())
+	if healthy == nil {
+		return
+	}
+	if !*healthy {
+		x.log.Info("Health check failed", "task", t.info.GetTaskId().GetValue(), "consecutive_failures", t.health.failures, "error", r.err)
+	}
+	t.healthy = healthy
+	x.update(t, t.state, updateOptions{reason: mesospb.TaskStatus_REASON_TASK_HEALTH_CHECK_STATUS_UPDATED.Enum()})
+	if kill {
+		x.log.Info("Killing the task after too many failed health checks", "task", t.info.GetTaskId().GetValue())
+		t.killedByHealth = true
+		x.kill(t.info.GetTaskId().GetValue(), nil)
+	}
+}
+
+// checkResult reports a check's result when it changed.
+func (x *executor) checkResult(t *runningTask, r probeResult) {
+	if t.ended || t.killing {
+		return
+	}
+	s := checkStatus(t.info.GetCheck().GetType(), &r)
+	if proto.Equal(s, t.lastCheck) {
+		return
+	}
+	t.lastCheck = s
+	x.update(t, t.state, updateOptions{reason: mesospb.TaskStatus_REASON_TASK_CHECK_STATUS_UPDATED.Enum()})
+}
+
+// kill kills a task with the grace period of the kill (override), else of
+// the task's kill policy, else the default.
+func (x *executor) kill(taskID string, override *mesospb.KillPolicy) {
+	t := x.tasks[taskID]
+	if t == nil || t.ended {
+		x.log.Warn("Ignoring kill of a task that is not running", "task", taskID)
+		return
+	}
+	grace := defaultKillGracePeriod
+	if gp := override.GetGracePeriod(); gp != nil {
+		grace = time.Duration(gp.GetNanoseconds())
+	} else if gp := t.info.GetKillPolicy().GetGracePeriod(); gp != nil {
+		grace = time.Duration(gp.GetNanoseconds())
+	}
+	x.killTask(t, grace)
+}
+
+// killTask sends SIGTERM to the task's processes and SIGKILL after grace.
+// A second kill can only shorten the grace period.
+func (x *executor) killTask(t *runningTask, grace time.Duration) {
+	if t.ended || t.proc == nil {
+		return
+	}
+	grace = max(grace, 0)
+	id := t.info.GetTaskId().GetValue()
+	if t.killing {
+		deadline := time.Now().Add(grace)
+		if !deadline.Before(t.killDeadline) {
+			return
+		}
+		x.log.Info("Rescheduling escalation to SIGKILL", "task", id, "in", grace)
+		t.killDeadline = deadline
+		t.escalation.Reset(grace)
+		return
+	}
+	t.killing = true
+	if t.stopChecks != nil {
+		t.stopChecks()
+	}
+	if x.capable(mesospb.FrameworkInfo_Capability_TASK_KILLING_STATE) {
+		x.update(t, mesospb.TaskState_TASK_KILLING, updateOptions{})
+	}
+	x.log.Info("Sending SIGTERM to the task's processes", "task", id, "pid", t.proc.pid, "grace_period", grace)
+	t.proc.signal(syscall.SIGTERM)
+	t.killDeadline = time.Now().Add(grace)
+	t.escalation = time.AfterFunc(grace, func() {
+		x.post(func() {
+			if !t.ended {
+				x.log.Info("Task did not terminate in its grace period; sending SIGKILL", "task", id)
+				t.proc.signal(syscall.SIGKILL)
+			}
+		})
+	})
+}
+
+// shutdownTasks kills every task, leaving part of the agent's grace
+// period to report them.
+func (x *executor) shutdownTasks() {
+	x.shutdown = true
+	grace := max(x.env.ShutdownGracePeriod-shutdownReserve, 0)
+	for _, id := range x.taskIDs() {
+		x.killTask(x.tasks[id], grace)
+	}
+}
+
+// reaped reports a task whose command ended.
+func (x *executor) reaped(t *runningTask) {
+	ws := t.proc.status
+	opts := updateOptions{message: "Command " + describeStatus(ws)}
+	state := mesospb.TaskState_TASK_FAILED
+	switch {
+	case t.proc.err != nil:
+		opts.message = "Failed to get exit status for Command: " + t.proc.err.Error()
+	case ws.Exited() && ws.ExitStatus() == 0:
+		state = mesospb.TaskState_TASK_FINISHED
+	case t.killedByTimeout:
+		opts.reason = mesospb.TaskStatus_REASON_MAX_COMPLETION_TIME_REACHED.Enum()
+	case t.killing:
+		state = mesospb.TaskState_TASK_KILLED
+	}
+	if t.killedByHealth {
+		t.healthy = proto.Bool(false)
+	}
+	x.log.Info("Task ended", "task", t.info.GetTaskId().GetValue(), "state", state.String(), "message", opts.message)
+	x.end(t, state, opts)
+	// A task of a group that did not finish takes its group down, as
+	// Mesos's default executor does.
+	if state != mesospb.TaskState_TASK_FINISHED {
+		for _, other := range t.group {
+			if o := x.tasks[other]; o != nil && !o.ended && !o.killing {
+				x.log.Info("Killing the rest of the task group", "task", other, "because", t.info.GetTaskId().GetValue())
+				x.kill(other, nil)
+			}
+		}
+	}
+}
+
+// end sends a task's terminal update and stops everything of it.
+func (x *executor) end(t *runningTask, state mesospb.TaskState, opts updateOptions) {
+	t.ended = true
+	if t.stopChecks != nil {
+		t.stopChecks()
+	}
+	if t.escalation != nil {
+		t.escalation.Stop()
+	}
+	if t.completion != nil {
+		t.completion.Stop()
+	}
+	x.update(t, state, opts)
+}
+
+// updateOptions are the optional parts of an update.
+type updateOptions struct {
+	reason  *mesospb.TaskStatus_Reason
+	message string
+}
+
+// update sends a task's status, with its latest check status and health.
+func (x *executor) update(t *runningTask, state mesospb.TaskState, opts updateOptions) {
+	t.state = state
+	status := &mesospb.TaskStatus{
+		TaskId:      t.info.GetTaskId(),
+		State:       state.Enum(),
+		Reason:      opts.reason,
+		Healthy:     t.healthy,
+		CheckStatus: t.lastCheck,
+	}
+	if opts.message != "" {
+		status.Message = proto.String(opts.message)
+	}
+	x.client.Update(status)
+}
+
+func (x *executor) capable(c mesospb.FrameworkInfo_Capability_Type) bool {
+	for _, have := range x.framework.GetCapabilities() {
+		if have.GetType() == c {
+			return true
+		}
+	}
+	return false
+}
+
+func (x *executor) taskIDs() []string {
+	ids := make([]string, 0, len(x.tasks))
+	for id := range x.tasks {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	return ids
+}

@@ -1,0 +1,94 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	builtin "github.com/gomesos/mesos/builtin/isolator"
+	"github.com/gomesos/mesos/core/agent"
+	"github.com/gomesos/mesos/core/agent/containerizer"
+	"github.com/gomesos/mesos/core/flags"
+)
+
+// config turns the loaded flags into the agent's Config.
+func (f *agentFlags) config(fs *flags.FlagSet, env []string, logger *slog.Logger) (agent.Config, error) {
+	if fs.Lookup("master_detector").IsSet() {
+		return agent.Config{}, errors.New("--master_detector is not supported yet; give the master with --master=host:port")
+	}
+	cfg := agent.Config{
+		Master:                            f.Master,
+		WorkDir:                           f.WorkDir,
+		RuntimeDir:                        f.RuntimeDir,
+		IP:                                f.IP,
+		Port:                              f.Port,
+		AdvertiseIP:                       f.AdvertiseIP,
+		AdvertisePort:                     f.AdvertisePort,
+		Hostname:                          f.Hostname,
+		Resources:                         f.Resources,
+		Attributes:                        f.Attributes,
+		DefaultRole:                       f.DefaultRole,
+		Recover:                           f.Recover,
+		Strict:                            f.Strict,
+		ReconfigurationPolicy:             f.ReconfigurationPolicy,
+		RecoveryTimeout:                   f.RecoveryTimeout.Std(),
+		ExecutorRegistrationTimeout:       f.ExecutorRegistrationTimeout.Std(),
+		ExecutorReregistrationTimeout:     f.ExecutorReregistrationTimeout.Std(),
+		ExecutorShutdownGracePeriod:       f.ExecutorShutdownGracePeriod.Std(),
+		RegistrationBackoffFactor:         f.RegistrationBackoffFactor.Std(),
+		GCDelay:                           f.GCDelay.Std(),
+		DiskWatchInterval:                 f.DiskWatchInterval.Std(),
+		GCDiskHeadroom:                    &f.GCDiskHeadroom,
+		MaxCompletedExecutorsPerFramework: int(f.MaxCompletedExecutorsPerFramework),
+		SwitchUser:                        f.SwitchUser,
+		Env:                               env,
+		FrameworksHome:                    f.FrameworksHome,
+		FetcherCacheDir:                   f.FetcherCacheDir,
+		FetcherCacheSize:                  f.FetcherCacheSize,
+		FetcherStallTimeout:               f.FetcherStallTimeout.Std(),
+		Flags:                             fs.Values(),
+		Logger:                            logger,
+	}
+	if cfg.Hostname == "" && !f.HostnameLookup && f.IP != "" {
+		cfg.Hostname = f.IP
+	}
+	if len(f.ExecutorEnvironmentVariables) > 0 {
+		vars := map[string]string{}
+		if err := json.Unmarshal(f.ExecutorEnvironmentVariables, &vars); err != nil {
+			return cfg, fmt.Errorf("--executor_environment_variables must be a JSON object of strings: %w", err)
+		}
+		cfg.ExecutorEnvironment = vars
+	}
+	isolators, err := f.isolators(logger)
+	if err != nil {
+		return cfg, err
+	}
+	cfg.Isolators = isolators
+	return cfg, nil
+}
+
+// isolators makes the built-in isolators --isolation names, in order.
+func (f *agentFlags) isolators(logger *slog.Logger) ([]containerizer.NamedIsolator, error) {
+	names, err := builtin.Parse(f.Isolation)
+	if err != nil {
+		return nil, err
+	}
+	opts := builtin.Options{
+		CgroupsRoot:                strings.TrimPrefix(f.CgroupsRoot, "/"),
+		RevocableCPUNormalPriority: !f.RevocableCPULowPriority,
+		EnforceContainerDiskQuota:  f.EnforceContainerDiskQuota,
+		ContainerDiskWatchInterval: f.ContainerDiskWatchInterval.Std(),
+		Logger:                     logger.With("component", "isolator"),
+	}
+	var out []containerizer.NamedIsolator
+	for _, name := range names {
+		iso, err := builtin.New(name, opts)
+		if err != nil {
+			return nil, fmt.Errorf("--isolation: %w", err)
+		}
+		out = append(out, containerizer.NamedIsolator{Name: name, Isolator: iso})
+	}
+	return out, nil
+}

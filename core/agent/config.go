@@ -1,0 +1,192 @@
+package agent
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/gomesos/mesos/core/agent/containerizer"
+	"github.com/gomesos/mesos/core/units"
+)
+
+// Config is what an agent is started with; cmd/mesos-agent fills it from
+// Mesos's flags. Zero values take Mesos's defaults.
+type Config struct {
+	// Master is --master: the master's host:port.
+	Master string
+	// WorkDir is --work_dir (sandboxes and checkpoints); created if
+	// missing.
+	WorkDir string
+	// RuntimeDir is --runtime_dir (the containers' runtime state); default
+	// <work_dir>/run.
+	RuntimeDir string
+
+	// IP and Port to listen on (--ip, --port; Port 0 picks a free port).
+	// Listener, when set, is used instead (and IP and Port are ignored).
+	IP       string
+	Port     int
+	Listener net.Listener
+	// AdvertiseIP and AdvertisePort are the address the agent gives the
+	// master and its executors, when different from the bound one.
+	AdvertiseIP   string
+	AdvertisePort int
+	// Hostname is --hostname; default the host's name.
+	Hostname string
+
+	// Resources is --resources (text or JSON); what it does not give is
+	// detected from the host. Attributes is --attributes. DefaultRole is
+	// --default_role.
+	Resources   string
+	Attributes  string
+	DefaultRole string
+
+	// Recover is --recover ("reconnect" or "cleanup"); Strict is --strict.
+	// ReconfigurationPolicy is --reconfiguration_policy ("equal" or
+	// "additive").
+	Recover               string
+	Strict                bool
+	ReconfigurationPolicy string
+
+	RecoveryTimeout               time.Duration // --recovery_timeout (15mins)
+	ExecutorRegistrationTimeout   time.Duration // --executor_registration_timeout (1mins)
+	ExecutorReregistrationTimeout time.Duration // --executor_reregistration_timeout (2secs)
+	ExecutorShutdownGracePeriod   time.Duration // --executor_shutdown_grace_period (5secs)
+	RegistrationBackoffFactor     time.Duration // --registration_backoff_factor (1secs)
+	GCDelay                       time.Duration // --gc_delay (1weeks)
+	DiskWatchInterval             time.Duration // --disk_watch_interval (1mins)
+	// GCDiskHeadroom is --gc_disk_headroom; nil means 0.1.
+	GCDiskHeadroom *float64
+	// MaxCompletedExecutorsPerFramework is
+	// --max_completed_executors_per_framework (150).
+	MaxCompletedExecutorsPerFramework int
+	// SwitchUser is --switch_user: run tasks as their framework's user.
+	SwitchUser bool
+
+	// ExecutorEnvironment is --executor_environment_variables; nil means
+	// executors inherit Env.
+	ExecutorEnvironment map[string]string
+	// Env is the agent's own environment; default os.Environ().
+	Env []string
+	// ExecutorBinary is the program re-executed as the command and
+	// default executors (it must run cmd/internal/executors' MaybeRun
+	// first thing in main); default the running binary.
+	ExecutorBinary string
+
+	// Fetcher flags.
+	FrameworksHome      string
+	FetcherCacheDir     string
+	FetcherCacheSize    units.Bytes
+	FetcherStallTimeout time.Duration
+
+	// Isolators in --isolation order; Launcher runs the containers
+	// (default: the launcher package's, re-executing this binary).
+	Isolators []containerizer.NamedIsolator
+	Launcher  containerizer.Launcher
+
+	// Flags are the effective flags, for /flags and GET_FLAGS.
+	Flags map[string]string
+	// Version is the Mesos release reported (default 1.11.0).
+	Version string
+
+	// StatusUpdateRetryMin and Max bound the resending of unacknowledged
+	// status updates (Mesos: 10secs and 10mins).
+	StatusUpdateRetryMin, StatusUpdateRetryMax time.Duration
+
+	// HTTPClient talks to the master and fetches URIs.
+	HTTPClient *http.Client
+	Logger     *slog.Logger
+}
+
+// Recovery modes.
+const (
+	RecoverReconnect = "reconnect"
+	RecoverCleanup   = "cleanup"
+)
+
+// DefaultVersion is the Mesos release the agent reports.
+const DefaultVersion = "1.11.0"
+
+func (c *Config) setDefaults() {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	def(&c.RecoveryTimeout, 15*time.Minute)
+	def(&c.ExecutorRegistrationTimeout, time.Minute)
+	def(&c.ExecutorReregistrationTimeout, 2*time.Second)
+	def(&c.ExecutorShutdownGracePeriod, 5*time.Second)
+	def(&c.RegistrationBackoffFactor, time.Second)
+	def(&c.GCDelay, 7*24*time.Hour)
+	def(&c.DiskWatchInterval, time.Minute)
+	if c.Recover == "" {
+		c.Recover = RecoverReconnect
+	}
+	if c.ReconfigurationPolicy == "" {
+		c.ReconfigurationPolicy = "equal"
+	}
+	if c.DefaultRole == "" {
+		c.DefaultRole = "*"
+	}
+	if c.MaxCompletedExecutorsPerFramework <= 0 {
+		c.MaxCompletedExecutorsPerFramework = 150
+	}
+	if c.Version == "" {
+		c.Version = DefaultVersion
+	}
+	if c.Env == nil {
+		c.Env = os.Environ()
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	if c.HTTPClient == nil {
+		c.HTTPClient = &http.Client{}
+	}
+	if c.WorkDir != "" {
+		if abs, err := filepath.Abs(c.WorkDir); err == nil {
+			c.WorkDir = abs
+		}
+		if c.RuntimeDir == "" {
+			c.RuntimeDir = filepath.Join(c.WorkDir, "run")
+		}
+	}
+	if c.Hostname == "" {
+		if h, err := os.Hostname(); err == nil {
+			c.Hostname = h
+		}
+	}
+}
+
+func (c *Config) validate() error {
+	switch {
+	case c.Master == "":
+		return errors.New("agent: no master given (--master=host:port)")
+	case strings.HasPrefix(c.Master, "zk://"):
+		return fmt.Errorf("agent: --master=%s: finding the master through ZooKeeper is not supported yet; give the master as host:port", c.Master)
+	case c.WorkDir == "":
+		return errors.New("agent: no work directory given (--work_dir)")
+	}
+	if _, _, err := net.SplitHostPort(strings.TrimPrefix(strings.TrimPrefix(c.Master, "http://"), "master@")); err != nil {
+		return fmt.Errorf("agent: --master=%s is not host:port: %w", c.Master, err)
+	}
+	if c.Recover != RecoverReconnect && c.Recover != RecoverCleanup {
+		return fmt.Errorf("agent: --recover=%s: expected 'reconnect' or 'cleanup'", c.Recover)
+	}
+	if c.ReconfigurationPolicy != "equal" && c.ReconfigurationPolicy != "additive" {
+		return fmt.Errorf("agent: --reconfiguration_policy=%s: expected 'equal' or 'additive'", c.ReconfigurationPolicy)
+	}
+	return nil
+}
+
+// masterURL is the base URL of the master.
+func (c *Config) masterURL() string {
+	m := strings.TrimPrefix(strings.TrimPrefix(c.Master, "http://"), "master@")
+	return "http://" + strings.TrimSuffix(m, "/")
+}

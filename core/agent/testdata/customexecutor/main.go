@@ -1,0 +1,96 @@
+// Command customexecutor is a framework's own executor for the agent's
+// tests: it speaks the v1 executor API in JSON, runs no process, reports
+// TASK_RUNNING for each task (and TASK_FINISHED when the task's data says
+// "finish"), echoes framework messages back, and exits after SHUTDOWN or
+// once a killed task's update is acknowledged.
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/rand"
+	"fmt"
+	"net/http"
+	"os"
+
+	"google.golang.org/protobuf/proto"
+
+	"github.com/gomesos/mesos/core/proto/executorpb"
+	"github.com/gomesos/mesos/core/proto/jsoncodec"
+	"github.com/gomesos/mesos/core/proto/mesospb"
+	"github.com/gomesos/mesos/core/recordio"
+)
+
+func main() {
+	fmt.Println("custom executor started")
+	url := "http://" + os.Getenv("MESOS_AGENT_ENDPOINT") + "/api/v1/executor"
+	fwID := &mesospb.FrameworkID{Value: proto.String(os.Getenv("MESOS_FRAMEWORK_ID"))}
+	execID := &mesospb.ExecutorID{Value: proto.String(os.Getenv("MESOS_EXECUTOR_ID"))}
+	post := func(c *executorpb.Call) (*http.Response, error) {
+		c.FrameworkId, c.ExecutorId = fwID, execID
+		body, err := jsoncodec.Marshal(c)
+		if err != nil {
+			return nil, err
+		}
+		req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "application/json")
+		return http.DefaultClient.Do(req)
+	}
+	update := func(task *mesospb.TaskID, state mesospb.TaskState) {
+		id := make([]byte, 16)
+		_, _ = rand.Read(id)
+		resp, err := post(&executorpb.Call{
+			Type: executorpb.Call_UPDATE.Enum(),
+			Update: &executorpb.Call_Update{Status: &mesospb.TaskStatus{
+				TaskId: task, State: state.Enum(), Source: mesospb.TaskStatus_SOURCE_EXECUTOR.Enum(), Uuid: id,
+			}},
+		})
+		if err == nil {
+			resp.Body.Close()
+		}
+	}
+	resp, err := post(&executorpb.Call{Type: executorpb.Call_SUBSCRIBE.Enum(), Subscribe: &executorpb.Call_Subscribe{}})
+	if err != nil || resp.StatusCode != http.StatusOK {
+		fmt.Fprintln(os.Stderr, "subscribe failed:", err)
+		os.Exit(1)
+	}
+	r := recordio.NewReader(bufio.NewReader(resp.Body), 0)
+	killed := false
+	for {
+		rec, err := r.ReadRecord()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "stream ended:", err)
+			os.Exit(1)
+		}
+		ev := &executorpb.Event{}
+		if err := jsoncodec.Unmarshal(rec, ev); err != nil {
+			fmt.Fprintln(os.Stderr, "bad event:", err)
+			os.Exit(1)
+		}
+		fmt.Println("event", ev.GetType())
+		switch ev.GetType() {
+		case executorpb.Event_LAUNCH:
+			t := ev.GetLaunch().GetTask()
+			update(t.GetTaskId(), mesospb.TaskState_TASK_RUNNING)
+			if string(t.GetData()) == "finish" {
+				update(t.GetTaskId(), mesospb.TaskState_TASK_FINISHED)
+			}
+		case executorpb.Event_KILL:
+			killed = true
+			update(ev.GetKill().GetTaskId(), mesospb.TaskState_TASK_KILLED)
+		case executorpb.Event_ACKNOWLEDGED:
+			if killed {
+				os.Exit(0)
+			}
+		case executorpb.Event_MESSAGE:
+			resp, err := post(&executorpb.Call{Type: executorpb.Call_MESSAGE.Enum(),
+				Message: &executorpb.Call_Message{Data: append([]byte("echo:"), ev.GetMessage().GetData()...)}})
+			if err == nil {
+				resp.Body.Close()
+			}
+		case executorpb.Event_SHUTDOWN:
+			os.Exit(0)
+		}
+	}
+}
