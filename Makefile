@@ -7,11 +7,13 @@ BIN             := $(CURDIR)/bin
 TOOLS           := $(BIN)/tools
 PROTOC_GEN_GO   := $(TOOLS)/protoc-gen-go
 PROTOC_GEN_GO_VERSION := v1.36.12
+PROTOC_GEN_GO_GRPC := $(TOOLS)/protoc-gen-go-grpc
+PROTOC_GEN_GO_GRPC_VERSION := v1.6.2
 BINARIES        := mesos-master mesos-agent mesos-local mesos-execute mesos
 PROTO_FILES     := $(shell find core/proto -name '*.proto' | sort)
 MODULE_PROTO_FILES := $(shell find modules -name '*.proto' | sort)
 
-.PHONY: all build run test bench generate check-generated vet fmt fuzz clean tools
+.PHONY: all build run test bench generate check-generated vet fmt fuzz clean tools modules
 
 all: build
 
@@ -46,17 +48,40 @@ fuzz:
 $(PROTOC_GEN_GO):
 	GOBIN=$(TOOLS) $(GO) install google.golang.org/protobuf/cmd/protoc-gen-go@$(PROTOC_GEN_GO_VERSION)
 
-tools: $(PROTOC_GEN_GO)
+$(PROTOC_GEN_GO_GRPC):
+	GOBIN=$(TOOLS) $(GO) install google.golang.org/grpc/cmd/protoc-gen-go-grpc@$(PROTOC_GEN_GO_GRPC_VERSION)
+
+tools: $(PROTOC_GEN_GO) $(PROTOC_GEN_GO_GRPC)
 
 # Regenerate the committed protobuf code. Needs protoc (Debian: protobuf-compiler).
-generate: $(PROTOC_GEN_GO)
+generate: $(PROTOC_GEN_GO) $(PROTOC_GEN_GO_GRPC)
 	protoc -I core/proto --plugin=protoc-gen-go=$(PROTOC_GEN_GO) \
 	  --go_out=. --go_opt=module=$(MODULE) $(PROTO_FILES)
 	protoc -I core/proto -I . --plugin=protoc-gen-go=$(PROTOC_GEN_GO) \
-	  --go_out=. --go_opt=module=$(MODULE) $(MODULE_PROTO_FILES)
+	  --plugin=protoc-gen-go-grpc=$(PROTOC_GEN_GO_GRPC) \
+	  --go_out=. --go_opt=module=$(MODULE) \
+	  --go-grpc_out=. --go-grpc_opt=module=$(MODULE) $(MODULE_PROTO_FILES)
 
 fmt:
 	gofmt -l -w .
+
+# The example modules: every main package under sdk/examples/plugin becomes
+# an executable plugin in bin/modules/ (named after its directory).
+modules:
+	@mkdir -p $(BIN)/modules
+	$(GO) build -o $(BIN)/modules/ ./sdk/examples/plugin/...
+
+# The WASM example modules: every main package under sdk/examples/wasm
+# becomes bin/modules/<directory>.wasm, a WASI reactor.
+WASM_EXAMPLES := $(sort $(patsubst %/main.go,%,$(shell find sdk/examples/wasm -name main.go)))
+.PHONY: modules-wasm
+modules: modules-wasm
+modules-wasm:
+	@mkdir -p $(BIN)/modules
+	@for d in $(WASM_EXAMPLES); do \
+	  echo "GOOS=wasip1 GOARCH=wasm $(GO) build -buildmode=c-shared -o $(BIN)/modules/$$(basename $$d).wasm ./$$d"; \
+	  GOOS=wasip1 GOARCH=wasm $(GO) build -buildmode=c-shared -o $(BIN)/modules/$$(basename $$d).wasm ./$$d || exit 1; \
+	done
 
 clean:
 	rm -rf $(BIN) .run
@@ -67,3 +92,21 @@ check-generated: generate
 	  (echo "generated code is stale: run 'make generate' and commit the result" >&2; exit 1)
 	@test -z "$$(git ls-files --others --exclude-standard -- '*.pb.go')" || \
 	  (echo "untracked generated files: run 'make generate' and commit the result" >&2; exit 1)
+
+# Static (CGO_ENABLED=0) binaries for the cluster images, in bin/static/.
+.PHONY: build-static test-cluster
+build-static:
+	@mkdir -p $(BIN)/static
+	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN)/static/ $(addprefix ./cmd/,$(BINARIES))
+
+# The multi-host tests (test/cluster): ZooKeeper, three masters and two
+# agents as containers on a private Docker network, built locally from the
+# static binaries (no registry). Needs a Docker daemon and root (debootstrap,
+# once; the rootfs is cached outside the repository). The test builds the
+# images itself (scripts/cluster/build-image.sh); containers and networks
+# left by a killed run are removed before and after.
+CLUSTER_TIMEOUT ?= 30m
+test-cluster:
+	scripts/cluster/clean.sh --stale
+	GOMESOS_CLUSTER=1 $(GO) test -count=1 -v -timeout=$(CLUSTER_TIMEOUT) ./test/cluster/ ; \
+	  status=$$?; scripts/cluster/clean.sh --stale; exit $$status
