@@ -378,6 +378,7 @@ func (m *Master) newTask(lc *launchContext, ti *mesospb.TaskInfo, r resources.Re
 	t := &task{id: ti.GetTaskId().GetValue(), agentID: lc.agent.id, info: info, resources: r}
 	m.addTask(lc.fw, lc.agent, t)
 	m.metrics.tasksLaunched++
+	m.publishTaskAdded(t)
 	return t
 }
 

@@ -7,7 +7,6 @@ import (
 
 	"github.com/gomesos/mesos/core/proto/agentmasterpb"
 	"github.com/gomesos/mesos/core/proto/mesospb"
-	"github.com/gomesos/mesos/core/proto/schedulerpb"
 	"github.com/gomesos/mesos/core/resources"
 	"github.com/gomesos/mesos/modules/kinds/allocator"
 )
@@ -42,6 +41,11 @@ type agent struct {
 	pingSeq    uint64
 	unanswered int
 	pingTimer  *time.Timer
+
+	// drainStart is when DRAIN_AGENT began (estimated_drain_start_time);
+	// markingDrained is set while the registry records it drained.
+	drainStart     time.Time
+	markingDrained bool
 }
 
 func (a *agent) connected() bool { return a.sub != nil }
@@ -209,25 +213,33 @@ func (m *Master) deactivateAgent(a *agent) {
 	m.queueAllocatorEvent(&allocator.Event{Kind: &allocator.Event_AgentActivation{AgentActivation: &allocator.AgentActivation{AgentId: a.id, Active: false}}})
 }
 
-// markUnreachable removes an agent the master lost touch with. Its tasks
-// become TASK_UNREACHABLE for partition-aware frameworks and TASK_LOST for
-// the others; every framework hears of the loss through a FAILURE event.
-func (m *Master) markUnreachable(a *agent, why string) {
-	m.removeAgent(a, why, mesospb.TaskStatus_REASON_AGENT_REMOVED, true)
-}
+// removal says why an agent leaves: unreachable agents may come back
+// (their tasks become TASK_UNREACHABLE for partition-aware frameworks);
+// removed ones (unregistered, marked gone, their machine brought down) do
+// not (TASK_GONE_BY_OPERATOR). Other frameworks see TASK_LOST either way.
+type removal int
+
+const (
+	removedUnreachable removal = iota
+	removedForGood
+)
 
 // removeAgent drops an agent and everything on it.
-func (m *Master) removeAgent(a *agent, why string, reason mesospb.TaskStatus_Reason, unreachable bool) {
+func (m *Master) removeAgent(a *agent, why string, how removal) {
 	if a.pingTimer != nil {
 		a.pingTimer.Stop()
 	}
 	m.rescindAgentOffers(a)
 	for fwID, tasks := range a.tasks {
 		fw := m.frameworks[fwID]
+		partitionAware := fw != nil && fw.capable(mesospb.FrameworkInfo_Capability_PARTITION_AWARE)
 		for _, t := range tasks {
-			state := mesospb.TaskState_TASK_LOST
-			if unreachable && fw != nil && fw.capable(mesospb.FrameworkInfo_Capability_PARTITION_AWARE) {
+			state, reason := mesospb.TaskState_TASK_LOST, mesospb.TaskStatus_REASON_AGENT_REMOVED
+			switch {
+			case partitionAware && how == removedUnreachable:
 				state = mesospb.TaskState_TASK_UNREACHABLE
+			case partitionAware:
+				state, reason = mesospb.TaskState_TASK_GONE_BY_OPERATOR, mesospb.TaskStatus_REASON_AGENT_REMOVED_BY_OPERATOR
 			}
 			m.transitionByMaster(fw, t, state, reason, why)
 		}
@@ -242,12 +254,7 @@ func (m *Master) removeAgent(a *agent, why string, reason mesospb.TaskStatus_Rea
 	a.disconnect()
 	delete(m.agents, a.id)
 	m.queueAllocatorEvent(&allocator.Event{Kind: &allocator.Event_AgentRemoved{AgentRemoved: &allocator.AgentRemoved{AgentId: a.id}}})
-	for _, fw := range m.frameworks {
-		fw.send(&schedulerpb.Event{
-			Type:    schedulerpb.Event_FAILURE.Enum(),
-			Failure: &schedulerpb.Event_Failure{AgentId: agentIDProto(a.id)},
-		})
-	}
-	m.unreachableAgents[a.id] = m.cfg.Now()
+	m.sendAgentLost(a.id)
+	m.publishAgentRemoved(a.id)
 	m.log.Warn("agent removed", "agent", a.id, "hostname", a.info.GetHostname(), "reason", why)
 }

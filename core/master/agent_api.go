@@ -11,6 +11,7 @@ import (
 	"github.com/gomesos/mesos/core/httpapi"
 	"github.com/gomesos/mesos/core/proto/agentmasterpb"
 	"github.com/gomesos/mesos/core/proto/mesospb"
+	"github.com/gomesos/mesos/core/registry"
 	"github.com/gomesos/mesos/core/resources"
 	"github.com/gomesos/mesos/core/uuid"
 	"github.com/gomesos/mesos/modules/kinds/allocator"
@@ -44,6 +45,7 @@ func (m *Master) serveAgent(w http.ResponseWriter, r *http.Request) {
 		case a.sub == nil || a.sub.id != streamID:
 			status, callErr = http.StatusBadRequest, fmt.Errorf("the %s header does not match the agent's stream", httpapi.StreamIDHeader)
 		default:
+			m.countAgentCall(call.GetType())
 			callErr = m.handleAgentCall(a, &call)
 			if callErr != nil {
 				status = http.StatusBadRequest
@@ -66,23 +68,43 @@ func (m *Master) serveAgentSubscribe(w http.ResponseWriter, r *http.Request, cod
 		http.Error(w, "expecting 'subscribe' to be present", http.StatusBadRequest)
 		return
 	}
+	// Registration takes three steps: the loop checks the agent and gives
+	// a new one its id; the registry admits it (a write the loop must not
+	// wait for, so this handler does); the loop takes the agent in.
+	var plan *registration
+	var planErr error
+	if err := m.call(r.Context(), func() { plan, planErr = m.planRegistration(call.GetSubscribe()) }); err != nil {
+		http.Error(w, err.Error(), http.StatusServiceUnavailable)
+		return
+	}
+	if planErr != nil {
+		writeRegistrationError(w, planErr)
+		return
+	}
+	for _, op := range plan.ops {
+		if err := m.registrar.Apply(r.Context(), op); err != nil {
+			m.post(func() { delete(m.reregistering, plan.info.GetId().GetValue()) })
+			if errors.Is(err, registry.ErrRefused) {
+				writeRegistrationError(w, &refusal{err.Error()})
+				return
+			}
+			http.Error(w, fmt.Sprintf("failed to update the registry: %v", err), http.StatusServiceUnavailable)
+			return
+		}
+	}
 	sub := newSubscriber(uuid.New().String())
 	var subscribed *agentmasterpb.AgentEvent
 	var a *agent
 	var regErr error
 	if err := m.call(r.Context(), func() {
-		a, subscribed, regErr = m.registerAgent(call.GetSubscribe(), sub)
+		a, subscribed, regErr = m.registerAgent(plan, sub)
 	}); err != nil {
+		m.post(func() { delete(m.reregistering, plan.info.GetId().GetValue()) })
 		http.Error(w, err.Error(), http.StatusServiceUnavailable)
 		return
 	}
 	if regErr != nil {
-		var refused *refusal
-		if errors.As(regErr, &refused) {
-			http.Error(w, regErr.Error(), http.StatusForbidden)
-			return
-		}
-		http.Error(w, regErr.Error(), http.StatusBadRequest)
+		writeRegistrationError(w, regErr)
 		return
 	}
 	out, err := httpapi.StartStream(w, codec, sub.id)
@@ -96,40 +118,100 @@ func (m *Master) serveAgentSubscribe(w http.ResponseWriter, r *http.Request, cod
 	m.post(func() { m.agentDisconnected(a, sub) })
 }
 
+func writeRegistrationError(w http.ResponseWriter, err error) {
+	var refused *refusal
+	var ce *callError
+	switch {
+	case errors.As(err, &refused):
+		http.Error(w, err.Error(), http.StatusForbidden)
+	case errors.As(err, &ce):
+		http.Error(w, ce.msg, ce.status)
+	default:
+		http.Error(w, err.Error(), http.StatusBadRequest)
+	}
+}
+
 // refusal is a registration the master turns down for good (answer 403).
 type refusal struct{ msg string }
 
 func (e *refusal) Error() string { return e.msg }
 
+// registration is an agent's SUBSCRIBE between the steps of registering:
+// its AgentInfo with the id it will have, its resources, and the registry
+// operations that must succeed before it is taken in.
+type registration struct {
+	s                                  *agentmasterpb.AgentCall_Subscribe
+	info                               *mesospb.AgentInfo
+	base, checkpointed, oversubscribed resources.Resources
+	ops                                []registry.Operation
+}
+
+// planRegistration checks a SUBSCRIBE on the loop. A new agent gets its id
+// and must be admitted; one that re-registers must be reachable in the
+// registry again (after being unreachable, or admitted by an earlier
+// master), and its AgentInfo updated if it changed.
+func (m *Master) planRegistration(s *agentmasterpb.AgentCall_Subscribe) (*registration, error) {
+	info := proto.Clone(s.GetAgentInfo()).(*mesospb.AgentInfo)
+	p := &registration{s: s, info: info}
+	if err := proto.CheckInitialized(info); err != nil {
+		return nil, fmt.Errorf("invalid AgentInfo: %w", err)
+	}
+	var err error
+	if p.base, err = resources.FromProtos(info.GetResources()); err != nil {
+		return nil, fmt.Errorf("invalid agent resources: %w", err)
+	}
+	if p.checkpointed, err = resources.FromProtos(s.GetCheckpointedResources()); err != nil {
+		return nil, fmt.Errorf("invalid checkpointed resources: %w", err)
+	}
+	if p.oversubscribed, err = resources.FromProtos(s.GetOversubscribedResources()); err != nil {
+		return nil, fmt.Errorf("invalid oversubscribed resources: %w", err)
+	}
+	id := info.GetId().GetValue()
+	if _, gone := m.goneAgents[id]; id != "" && gone {
+		return nil, &refusal{"agent " + id + " has been marked gone"}
+	}
+	if m.machineDown(info.GetHostname(), s.GetAddress().GetIp()) {
+		return nil, &refusal{"agent attempted to register on a machine that is in maintenance (DOWN)"}
+	}
+	if m.markingUnreachable[id] || m.markingGone[id] || m.removing[id] {
+		return nil, &callError{http.StatusServiceUnavailable, "agent " + id + " is being removed; retry later"}
+	}
+	switch a := m.agents[id]; {
+	case id == "":
+		info.Id = agentIDProto(m.newAgentID())
+		p.ops = []registry.Operation{&registry.AdmitAgent{Info: info}}
+		m.metrics.inc("master/messages_register_slave")
+	case a != nil:
+		if !proto.Equal(a.info, info) {
+			p.ops = []registry.Operation{&registry.UpdateAgent{Info: info}}
+		}
+		m.reregistering[id] = true
+		m.metrics.inc("master/messages_reregister_slave")
+	default:
+		p.ops = []registry.Operation{&registry.MarkAgentReachable{Info: info}, &registry.UpdateAgent{Info: info}}
+		m.reregistering[id] = true
+		m.metrics.inc("master/messages_reregister_slave")
+	}
+	return p, nil
+}
+
 // registerAgent admits a new agent, or takes back one that re-registers
 // with its id (after a disconnection, its own restart or a master failover).
-func (m *Master) registerAgent(s *agentmasterpb.AgentCall_Subscribe, sub *subscriber) (*agent, *agentmasterpb.AgentEvent, error) {
-	info := proto.Clone(s.GetAgentInfo()).(*mesospb.AgentInfo)
-	base, err := resources.FromProtos(info.GetResources())
-	if err != nil {
-		return nil, nil, fmt.Errorf("invalid agent resources: %w", err)
-	}
-	checkpointed, err := resources.FromProtos(s.GetCheckpointedResources())
-	if err != nil {
-		return nil, nil, fmt.Errorf("invalid checkpointed resources: %w", err)
-	}
-	oversubscribed, err := resources.FromProtos(s.GetOversubscribedResources())
-	if err != nil {
-		return nil, nil, fmt.Errorf("invalid oversubscribed resources: %w", err)
-	}
-	now := m.cfg.Now()
+func (m *Master) registerAgent(p *registration, sub *subscriber) (*agent, *agentmasterpb.AgentEvent, error) {
+	info, s := p.info, p.s
 	id := info.GetId().GetValue()
-	if id != "" && m.goneAgents[id] {
+	delete(m.reregistering, id)
+	if _, gone := m.goneAgents[id]; gone {
 		return nil, nil, &refusal{"agent " + id + " has been marked gone"}
 	}
+	if m.markingUnreachable[id] || m.markingGone[id] || m.removing[id] {
+		return nil, nil, &callError{http.StatusServiceUnavailable, "agent " + id + " is being removed; retry later"}
+	}
+	now := m.cfg.Now()
 	a := m.agents[id]
-	reregistering := id != ""
+	reregistering := s.GetAgentInfo().GetId().GetValue() != ""
 	isNew := a == nil
 	if isNew {
-		if id == "" {
-			id = m.newAgentID()
-			info.Id = agentIDProto(id)
-		}
 		a = &agent{
 			id: id, regTime: now,
 			used: map[string]resources.Resources{}, tasks: map[string]map[string]*task{},
@@ -137,17 +219,23 @@ func (m *Master) registerAgent(s *agentmasterpb.AgentCall_Subscribe, sub *subscr
 		}
 		m.agents[id] = a
 		delete(m.unreachableAgents, id)
+		delete(m.recoveredAgents, id)
 	} else {
 		a.reregTime = now
 		a.disconnect() // an older stream of the same agent, if still open
 		m.rescindAgentOffers(a)
 	}
+	if reregistering {
+		m.metrics.inc("master/slave_reregistrations")
+	} else {
+		m.metrics.inc("master/slave_registrations")
+	}
 	a.info, a.capabilities, a.version, a.address = info, s.GetCapabilities(), s.GetVersion(), s.GetAddress()
 	a.pid = "slave(1)@" + a.address.GetIp() + ":" + strconv.Itoa(int(a.address.GetPort()))
-	a.checkpointed, a.oversubscribed = checkpointed, oversubscribed
-	a.total = computeTotal(base, checkpointed, oversubscribed)
+	a.checkpointed, a.oversubscribed = p.checkpointed, p.oversubscribed
+	a.total = computeTotal(p.base, p.checkpointed, p.oversubscribed)
 	a.sub, a.unanswered = sub, 0
-	a.active = true
+	a.active = !m.deactivatedAgents[id]
 
 	if reregistering {
 		m.reconcileAgent(a, s)
@@ -158,17 +246,24 @@ func (m *Master) registerAgent(s *agentmasterpb.AgentCall_Subscribe, sub *subscr
 			used = append(used, &allocator.FrameworkResources{FrameworkId: fwID, Resources: r.Protos()})
 		}
 		m.queueAllocatorEvent(&allocator.Event{Kind: &allocator.Event_AgentAdded{AgentAdded: &allocator.AgentAdded{
-			AgentId: a.id, Info: info, Capabilities: a.capabilities, Total: a.total.Protos(), Used: used, Active: true,
+			AgentId: a.id, Info: info, Capabilities: a.capabilities, Total: a.total.Protos(), Used: used, Active: a.active,
+			Unavailability: m.unavailabilityOf(a),
 		}}})
+		m.publishAgentAdded(a)
 	} else {
 		m.queueAllocatorEvent(&allocator.Event{Kind: &allocator.Event_AgentUpdated{AgentUpdated: &allocator.AgentUpdated{
 			AgentId: a.id, Total: a.total.Protos(), Capabilities: a.capabilities,
 		}}})
-		m.queueAllocatorEvent(&allocator.Event{Kind: &allocator.Event_AgentActivation{AgentActivation: &allocator.AgentActivation{AgentId: a.id, Active: true}}})
+		if a.active {
+			m.queueAllocatorEvent(&allocator.Event{Kind: &allocator.Event_AgentActivation{AgentActivation: &allocator.AgentActivation{AgentId: a.id, Active: true}}})
+		}
 	}
 	m.schedulePing(a)
 	m.allocateSoon()
 	m.log.Info("agent registered", "agent", a.id, "hostname", info.GetHostname(), "resources", a.total.String(), "reregistered", reregistering)
+	if d := m.drainInfo[id]; d.GetState() == mesospb.DrainState_DRAINING {
+		m.drainTasks(a) // a draining agent goes on draining after it comes back
+	}
 	return a, &agentmasterpb.AgentEvent{
 		Type: agentmasterpb.AgentEvent_SUBSCRIBED.Enum(),
 		Subscribed: &agentmasterpb.AgentEvent_Subscribed{
@@ -203,11 +298,50 @@ func (m *Master) handleAgentCall(a *agent, call *agentmasterpb.AgentCall) error 
 	case agentmasterpb.AgentCall_UPDATE_RESOURCES:
 		return m.updateOversubscribed(a, call.GetUpdateResources().GetOversubscribedResources())
 	case agentmasterpb.AgentCall_UNREGISTER:
-		m.removeAgent(a, "agent unregistered", mesospb.TaskStatus_REASON_AGENT_REMOVED, false)
+		m.removeAgentForGood(a, "agent unregistered", "master/slave_removals/reason_unregistered")
 	default:
 		return fmt.Errorf("unknown agent call type %v", call.GetType())
 	}
 	return nil
+}
+
+// countAgentCall counts a call under Mesos's message metric names.
+func (m *Master) countAgentCall(t agentmasterpb.AgentCall_Type) {
+	switch t {
+	case agentmasterpb.AgentCall_STATUS_UPDATE:
+		m.metrics.inc("master/messages_status_update")
+	case agentmasterpb.AgentCall_EXECUTOR_EXITED:
+		m.metrics.inc("master/messages_exited_executor")
+	case agentmasterpb.AgentCall_FRAMEWORK_MESSAGE:
+		m.metrics.inc("master/messages_executor_to_framework")
+	case agentmasterpb.AgentCall_UPDATE_RESOURCES:
+		m.metrics.inc("master/messages_update_slave")
+	case agentmasterpb.AgentCall_UNREGISTER:
+		m.metrics.inc("master/messages_unregister_slave")
+	}
+}
+
+// removeAgentForGood removes an agent that leaves for good (it
+// unregistered, or its machine was brought down), once the registry has
+// forgotten it (Mesos's RemoveSlave).
+func (m *Master) removeAgentForGood(a *agent, why, metric string) {
+	if m.markingUnreachable[a.id] || m.markingGone[a.id] || m.removing[a.id] {
+		return
+	}
+	m.removing[a.id] = true
+	m.deactivateAgent(a)
+	m.applyThen(&registry.RemoveAgent{AgentID: agentIDProto(a.id)}, func(err error) {
+		delete(m.removing, a.id)
+		if err != nil {
+			m.log.Error("could not remove an agent from the registry", "agent", a.id, "error", err)
+			return
+		}
+		if m.agents[a.id] == a {
+			m.metrics.inc("master/slave_removals")
+			m.metrics.inc(metric)
+			m.removeAgent(a, why, removedForGood)
+		}
+	})
 }
 
 // updateOversubscribed takes a new revocable estimate from the agent.

@@ -3,8 +3,10 @@ package master
 import (
 	"fmt"
 	"log/slog"
+	"net/http"
 	"time"
 
+	"github.com/gomesos/mesos/core/registry"
 	"github.com/gomesos/mesos/modules/kinds/allocator"
 )
 
@@ -36,6 +38,52 @@ type Config struct {
 	Roles   []string
 	Weights map[string]float64
 
+	// Registrar persists the registry (admitted, unreachable and gone
+	// agents, maintenance, quota, weights). The master recovers it when it
+	// starts and refuses to start when it cannot. Nil means an in-memory
+	// registry the master owns (--registry=in_memory).
+	Registrar *registry.Registrar
+	// AgentReregisterTimeout is --agent_reregister_timeout: after a restart,
+	// agents admitted in the registry that do not come back within it are
+	// marked unreachable (Mesos: 10mins).
+	AgentReregisterTimeout time.Duration
+	// RecoveryAgentRemovalLimit is --recovery_agent_removal_limit as a
+	// fraction (Mesos: 100%, i.e. 1): when more of the recovered agents than
+	// this fail to come back, the master stops rather than mark them all
+	// unreachable.
+	RecoveryAgentRemovalLimit float64
+	// RegistryGCInterval, RegistryMaxAgentAge and RegistryMaxAgentCount
+	// bound the unreachable and gone lists of the registry (Mesos: 15mins,
+	// 2weeks, 102400).
+	RegistryGCInterval    time.Duration
+	RegistryMaxAgentAge   time.Duration
+	RegistryMaxAgentCount int
+
+	// MaxOperatorEventStreamSubscribers is
+	// --max_operator_event_stream_subscribers: a new SUBSCRIBE beyond it
+	// closes the oldest stream (Mesos: 1000).
+	MaxOperatorEventStreamSubscribers int
+
+	// Flags are the master's flags as /flags, /master/state and GET_FLAGS
+	// show them (name to value, Mesos's formatting); cmd/mesos-master fills
+	// them.
+	Flags map[string]string
+	// LogFile is the master's own log file, served as /master/log by
+	// LIST_FILES and READ_FILE (from --log_dir or --external_log_file);
+	// empty when the master logs nowhere on disk.
+	LogFile string
+	// LogDir and ExternalLogFile are shown in /master/state as Mesos does.
+	LogDir          string
+	ExternalLogFile string
+
+	// Authenticate, when set, checks the credentials of operator HTTP
+	// requests (--http_authenticators); an error is answered 401.
+	// AuthenticateReadOnly and AuthenticateReadWrite say which endpoints
+	// require it (--authenticate_http_readonly, --authenticate_http_readwrite).
+	Authenticate          func(r *http.Request) (principal string, err error)
+	AuthenticateReadOnly  bool
+	AuthenticateReadWrite bool
+
 	// Allocator decides who gets which free resources.
 	Allocator allocator.Allocator
 	// Logger receives the master's structured logs.
@@ -62,6 +110,24 @@ func (c *Config) setDefaults() {
 	}
 	if c.MaxCompletedTasksPerFramework <= 0 {
 		c.MaxCompletedTasksPerFramework = 1000
+	}
+	if c.AgentReregisterTimeout <= 0 {
+		c.AgentReregisterTimeout = 10 * time.Minute
+	}
+	if c.RecoveryAgentRemovalLimit <= 0 {
+		c.RecoveryAgentRemovalLimit = 1
+	}
+	if c.RegistryGCInterval <= 0 {
+		c.RegistryGCInterval = 15 * time.Minute
+	}
+	if c.RegistryMaxAgentAge <= 0 {
+		c.RegistryMaxAgentAge = 14 * 24 * time.Hour
+	}
+	if c.RegistryMaxAgentCount <= 0 {
+		c.RegistryMaxAgentCount = 100 * 1024
+	}
+	if c.MaxOperatorEventStreamSubscribers <= 0 {
+		c.MaxOperatorEventStreamSubscribers = 1000
 	}
 	if c.Hostname == "" {
 		c.Hostname = c.IP

@@ -8,4 +8,12 @@
 // single-actor master. Streams to schedulers and agents are written by one
 // goroutine each, fed through a bounded queue; a client too slow to drain
 // its queue is disconnected rather than allowed to grow the master's memory.
+//
+// What must survive the master (admitted, unreachable and gone agents,
+// maintenance, quota, weights) goes through the registrar (registry.go):
+// the master recovers the registry before it starts, and a change takes
+// effect on the loop once the registry holds it. Operators reach the
+// master through the v1 operator API (operator_api.go) and Mesos's
+// endpoints (endpoints.go), whose JSON documents are written straight
+// from the loop's records (state_json.go).
 package master

@@ -8,6 +8,7 @@ import (
 
 	"google.golang.org/protobuf/proto"
 
+	"github.com/gomesos/mesos/core/proto/masterpb"
 	"github.com/gomesos/mesos/core/proto/mesospb"
 	"github.com/gomesos/mesos/core/proto/schedulerpb"
 	"github.com/gomesos/mesos/core/resources"
@@ -20,7 +21,10 @@ type framework struct {
 	info *mesospb.FrameworkInfo
 	sub  *subscriber // nil while disconnected
 
-	active           bool
+	active bool
+	// recovered: known from an agent that re-registered, its scheduler not
+	// yet back (after a master restart).
+	recovered        bool
 	registeredTime   time.Time
 	reregisteredTime time.Time
 	unregisteredTime time.Time
@@ -151,6 +155,8 @@ func (m *Master) subscribe(info *mesospb.FrameworkInfo, suppressed []string, sub
 			FrameworkId: id, Info: info, Active: true, SuppressedRoles: suppressed,
 			Used: m.frameworkUsed(fw),
 		}}})
+		m.metrics.inc("master/messages_register_framework")
+		m.publishFramework(fw, masterpb.Event_FRAMEWORK_ADDED)
 		m.log.Info("framework subscribed", "framework", id, "name", info.GetName(), "roles", fw.roles())
 	} else {
 		// Failover or reconnection of a known framework: the new stream
@@ -166,6 +172,7 @@ func (m *Master) subscribe(info *mesospb.FrameworkInfo, suppressed []string, sub
 		info.Id = &mesospb.FrameworkID{Value: proto.String(fw.id)}
 		fw.info = info
 		fw.sub = sub
+		fw.recovered = false
 		fw.reregisteredTime = now
 		fw.unregisteredTime = time.Time{}
 		fw.suppressedRoles = toSet(suppressed)
@@ -180,6 +187,8 @@ func (m *Master) subscribe(info *mesospb.FrameworkInfo, suppressed []string, sub
 		}
 		// Offers made to the old stream are gone with it.
 		m.rescindFrameworkOffers(fw)
+		m.metrics.inc("master/messages_reregister_framework")
+		m.publishFramework(fw, masterpb.Event_FRAMEWORK_UPDATED)
 		m.log.Info("framework resubscribed", "framework", fw.id, "name", info.GetName())
 	}
 	m.allocateSoon()
@@ -206,6 +215,7 @@ func (m *Master) frameworkDisconnected(fw *framework, sub *subscriber) {
 		FrameworkId: fw.id, Active: false,
 	}}})
 	m.rescindFrameworkOffers(fw)
+	m.publishFramework(fw, masterpb.Event_FRAMEWORK_UPDATED)
 	timeout := time.Duration(fw.info.GetFailoverTimeout() * float64(time.Second))
 	m.log.Info("framework disconnected", "framework", fw.id, "failover_timeout", timeout)
 	fw.failoverTimer = m.afterFunc(timeout, func() {
@@ -248,6 +258,7 @@ func (m *Master) removeFramework(fw *framework) {
 		m.completedFrameworks = slices.Delete(m.completedFrameworks, 0, extra)
 	}
 	m.queueAllocatorEvent(&allocator.Event{Kind: &allocator.Event_FrameworkRemoved{FrameworkRemoved: &allocator.FrameworkRemoved{FrameworkId: fw.id}}})
+	m.publishFrameworkRemoved(fw)
 	m.log.Info("framework removed", "framework", fw.id)
 }
 

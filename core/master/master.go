@@ -7,12 +7,16 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"google.golang.org/protobuf/proto"
 
 	"github.com/gomesos/mesos/core/httpapi"
+	"github.com/gomesos/mesos/core/proto/maintenancepb"
 	"github.com/gomesos/mesos/core/proto/mesospb"
+	"github.com/gomesos/mesos/core/proto/quotapb"
+	"github.com/gomesos/mesos/core/registry"
 	"github.com/gomesos/mesos/core/uuid"
 	"github.com/gomesos/mesos/modules/kinds/allocator"
 )
@@ -38,10 +42,59 @@ type Master struct {
 	completedFrameworks []*framework
 	agents              map[string]*agent
 	offers              map[string]*offer
-	// Agents removed after losing touch (since when), and agents an
-	// operator marked gone (never readmitted).
+	// Agents removed after losing touch, and agents an operator marked
+	// gone (never readmitted), with when it happened.
 	unreachableAgents map[string]time.Time
-	goneAgents        map[string]bool
+	goneAgents        map[string]time.Time
+
+	// The registry (registry.go). recoveredAgents are agents admitted in
+	// the registry that have not re-registered since this master started
+	// (Mesos's slaves.recovered); recoveredTotal is how many there were.
+	// The other sets hold agents while a registry operation about them is
+	// in flight, so that a second transition waits for the first.
+	registrar          *registry.Registrar
+	ownsRegistrar      bool
+	recoveredAgents    map[string]*mesospb.AgentInfo
+	recoveredTotal     int
+	reregistering      map[string]bool
+	markingUnreachable map[string]bool
+	markingGone        map[string]bool
+	removing           map[string]bool
+	// Operator state of agents, admitted or not: deactivated ones get no
+	// offers (DEACTIVATE_AGENT, DRAIN_AGENT), draining ones carry their
+	// drain state (drain.go).
+	deactivatedAgents map[string]bool
+	drainInfo         map[string]*mesospb.DrainInfo
+
+	// Role weights (weights.go), quotas (quota.go) and the maintenance
+	// schedule with its machines (maintenance.go), as in the registry.
+	weights  map[string]float64
+	quotas   map[string]*quotapb.QuotaConfig
+	schedule *maintenancepb.Schedule
+	machines map[string]*mesospb.MachineInfo
+
+	// Operator API event streams (operator_events.go).
+	operatorSubs []*subscriber
+
+	// verbosity is what GET_LOGGING_LEVEL and SET_LOGGING_LEVEL see
+	// (logging.go); the master's logger follows it.
+	verbosity    *verbosity
+	verbosityGen uint64
+
+	// documentSizes are the last sizes of the state documents, by
+	// endpoint, and documentBuffers their reusable buffers (endpoints.go).
+	documentSizes   map[string]int
+	documentBuffers chan []byte
+
+	// fatal ends the loop: Run returns it (Mesos exits in these cases).
+	fatal error
+
+	// operatorMu serializes the operator calls that change the registry
+	// (weights, quota, maintenance, agent state) across their two steps, a
+	// registry write from the handler and then the change on the loop, so
+	// that the loop applies them in the order the registry stored them. It
+	// guards no state: only the loop touches that.
+	operatorMu sync.Mutex
 
 	nextFramework, nextAgent, nextOffer int64
 
@@ -60,9 +113,11 @@ func New(cfg Config) (*Master, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
+	verb := &verbosity{}
 	m := &Master{
 		cfg:        cfg,
-		log:        cfg.Logger.With("component", "master"),
+		log:        slog.New(newLevelHandler(cfg.Logger.Handler(), verb)).With("component", "master"),
+		verbosity:  verb,
 		id:         uuid.New().String(),
 		work:       make(chan func(), 4096),
 		stopped:    make(chan struct{}),
@@ -71,7 +126,25 @@ func New(cfg Config) (*Master, error) {
 		offers:     map[string]*offer{},
 
 		unreachableAgents: map[string]time.Time{},
-		goneAgents:        map[string]bool{},
+		goneAgents:        map[string]time.Time{},
+
+		registrar:          cfg.Registrar,
+		recoveredAgents:    map[string]*mesospb.AgentInfo{},
+		reregistering:      map[string]bool{},
+		markingUnreachable: map[string]bool{},
+		markingGone:        map[string]bool{},
+		removing:           map[string]bool{},
+		deactivatedAgents:  map[string]bool{},
+		drainInfo:          map[string]*mesospb.DrainInfo{},
+		weights:            map[string]float64{},
+		quotas:             map[string]*quotapb.QuotaConfig{},
+		machines:           map[string]*mesospb.MachineInfo{},
+		documentSizes:      map[string]int{},
+		documentBuffers:    make(chan []byte, 1),
+	}
+	if m.registrar == nil {
+		m.registrar = registry.New(registry.Config{Store: registry.NewMemoryStore(), Logger: m.log, Now: cfg.Now})
+		m.ownsRegistrar = true
 	}
 	m.pid = "master@" + cfg.IP + ":" + strconv.Itoa(cfg.Port)
 	m.info = &mesospb.MasterInfo{
@@ -86,6 +159,16 @@ func New(cfg Config) (*Master, error) {
 			Ip:       proto.String(cfg.IP),
 			Port:     proto.Int32(int32(cfg.Port)),
 		},
+		// What this master understands in the registry: a registry that
+		// requires more makes Recover fail (see registry.MissingCapabilities).
+		Capabilities: []*mesospb.MasterInfo_Capability{
+			{Type: mesospb.MasterInfo_Capability_AGENT_UPDATE.Enum()},
+			{Type: mesospb.MasterInfo_Capability_AGENT_DRAINING.Enum()},
+			{Type: mesospb.MasterInfo_Capability_QUOTA_V2.Enum()},
+		},
+	}
+	for role, w := range cfg.Weights {
+		m.weights[role] = w
 	}
 	return m, nil
 }
@@ -96,31 +179,48 @@ func (m *Master) ID() string { return m.id }
 // Info is the MasterInfo the master advertises.
 func (m *Master) Info() *mesospb.MasterInfo { return proto.Clone(m.info).(*mesospb.MasterInfo) }
 
-// Handler serves the master's HTTP API.
+// Handler serves the master's HTTP API: the scheduler and agent
+// protocols, the operator API and Mesos's endpoints (endpoints.go).
 func (m *Master) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /api/v1/scheduler", m.serveScheduler)
 	mux.HandleFunc("POST "+AgentAPIPath, m.serveAgent)
-	mux.HandleFunc("GET /health", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusOK) })
+	mux.HandleFunc("/api/v1", m.serveOperator)
+	m.registerEndpoints(mux)
 	return httpapi.CleanPaths(mux)
 }
 
-// Run initializes the allocator and runs the master's loop until ctx ends.
+// Run recovers the registry, initializes the allocator with what it holds
+// and runs the master's loop until ctx ends. It fails when the registry
+// cannot be read or written: a master that cannot persist must not lead.
 func (m *Master) Run(ctx context.Context) error {
 	defer close(m.stopped)
+	if m.ownsRegistrar {
+		defer m.registrar.Close()
+	}
 	now := m.cfg.Now()
 	m.startTime, m.electedTime = now, now
-	init := &allocator.InitializeRequest{AllocationIntervalNanos: int64(m.cfg.AllocationInterval)}
-	for role, weight := range m.cfg.Weights {
-		init.Weights = append(init.Weights, &mesospb.WeightInfo{Role: proto.String(role), Weight: proto.Float64(weight)})
+	reg, err := m.registrar.Recover(ctx, m.info)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil // stopped while starting
+		}
+		return fmt.Errorf("master: %w", err)
 	}
-	if _, err := m.cfg.Allocator.Initialize(ctx, init); err != nil {
+	m.recover(reg)
+	if _, err := m.cfg.Allocator.Initialize(ctx, m.initializeRequest()); err != nil {
 		return fmt.Errorf("master: initialize allocator: %w", err)
 	}
-	m.log.Info("master started", "id", m.id, "pid", m.pid, "allocation_interval", m.cfg.AllocationInterval)
+	m.log.Info("master started", "id", m.id, "pid", m.pid, "allocation_interval", m.cfg.AllocationInterval,
+		"recovered_agents", len(m.recoveredAgents))
+	if len(m.recoveredAgents) > 0 {
+		m.afterFunc(m.cfg.AgentReregisterTimeout, m.recoveredAgentsTimeout)
+	}
 
 	ticker := time.NewTicker(m.cfg.AllocationInterval)
 	defer ticker.Stop()
+	gc := time.NewTicker(m.cfg.RegistryGCInterval)
+	defer gc.Stop()
 	for {
 		select {
 		case <-ctx.Done():
@@ -130,8 +230,30 @@ func (m *Master) Run(ctx context.Context) error {
 			fn()
 		case <-ticker.C:
 			m.allocate(ctx)
+		case <-gc.C:
+			m.registryGC()
+		case <-m.registrar.Done():
+			m.shutdown()
+			return fmt.Errorf("master: the registrar failed, so this master cannot go on leading: %w", m.registrar.Err())
+		}
+		if m.fatal != nil {
+			m.shutdown()
+			return m.fatal
 		}
 	}
+}
+
+// initializeRequest is what the allocator starts with: the interval, and
+// the weights and quotas recovered from the registry.
+func (m *Master) initializeRequest() *allocator.InitializeRequest {
+	init := &allocator.InitializeRequest{AllocationIntervalNanos: int64(m.cfg.AllocationInterval)}
+	for _, role := range sortedKeys(m.weights) {
+		init.Weights = append(init.Weights, &mesospb.WeightInfo{Role: proto.String(role), Weight: proto.Float64(m.weights[role])})
+	}
+	for _, role := range sortedKeys(m.quotas) {
+		init.Quotas = append(init.Quotas, proto.CloneOf(m.quotas[role]))
+	}
+	return init
 }
 
 // post hands fn to the loop without waiting. Timers and stream goroutines
@@ -170,6 +292,10 @@ func (m *Master) call(ctx context.Context, fn func()) error {
 
 // shutdown ends every stream when the master stops.
 func (m *Master) shutdown() {
+	for _, s := range m.operatorSubs {
+		s.close()
+	}
+	m.operatorSubs = nil
 	for _, fw := range m.frameworks {
 		fw.disconnect()
 	}

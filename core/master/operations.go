@@ -13,13 +13,14 @@ import (
 
 // applyOperation applies RESERVE, UNRESERVE, CREATE or DESTROY to offered
 // resources. Each is a conversion of some offered resources (consumed) into
-// others (converted); the agent checkpoints the result.
+// others (converted); the agent checkpoints the result. Operators convert
+// an agent's free resources the same way (operator_resources.go).
 func (m *Master) applyOperation(lc *launchContext, op *mesospb.Offer_Operation, remaining resources.Resources) (resources.Resources, error) {
 	op = proto.Clone(op).(*mesospb.Offer_Operation)
 	if err := normalize(lc, op); err != nil {
 		return remaining, err
 	}
-	consumed, converted, err := m.conversion(lc, op)
+	consumed, converted, err := m.conversion(op, operationChecks{principal: lc.fw.info.GetPrincipal(), role: lc.role, agent: lc.agent})
 	if err != nil {
 		return remaining, err
 	}
@@ -28,14 +29,28 @@ func (m *Master) applyOperation(lc *launchContext, op *mesospb.Offer_Operation, 
 		return remaining, fmt.Errorf("Invalid %s operation: %w", op.GetType(), err)
 	}
 	a := lc.agent
-	total, err := a.total.Apply(consumed.Unallocate(), converted.Unallocate())
+	if err := m.applyConversion(a, op, consumed.Unallocate(), converted.Unallocate()); err != nil {
+		return remaining, err
+	}
+	m.queueAllocatorEvent(&allocator.Event{Kind: &allocator.Event_AllocationConverted{AllocationConverted: &allocator.AllocationConverted{
+		FrameworkId: lc.fw.id, AgentId: a.id, From: consumed.Protos(), To: converted.Protos(),
+	}}})
+	m.log.Info("applied operation", "framework", lc.fw.id, "agent", a.id, "operation", op.GetType().String(), "to", converted.String())
+	return next, nil
+}
+
+// applyConversion changes an agent's total by an operation's conversion
+// (resources without allocation info) and has the agent checkpoint the
+// result.
+func (m *Master) applyConversion(a *agent, op *mesospb.Offer_Operation, consumed, converted resources.Resources) error {
+	total, err := a.total.Apply(consumed, converted)
 	if err != nil {
-		return remaining, fmt.Errorf("Invalid %s operation on the agent: %w", op.GetType(), err)
+		return fmt.Errorf("Invalid %s operation on the agent: %w", op.GetType(), err)
 	}
 	a.total = total
 	a.checkpointed = a.checkpointed.
-		Subtract(consumed.Unallocate().Filter(isCheckpointed)).
-		Add(converted.Unallocate().Filter(isCheckpointed))
+		Subtract(consumed.Filter(isCheckpointed)).
+		Add(converted.Filter(isCheckpointed))
 	a.send(&agentmasterpb.AgentEvent{
 		Type: agentmasterpb.AgentEvent_APPLY_OPERATIONS.Enum(),
 		ApplyOperations: &agentmasterpb.AgentEvent_ApplyOperations{
@@ -43,11 +58,7 @@ func (m *Master) applyOperation(lc *launchContext, op *mesospb.Offer_Operation, 
 			CheckpointedResources: a.checkpointed.Protos(),
 		},
 	})
-	m.queueAllocatorEvent(&allocator.Event{Kind: &allocator.Event_AllocationConverted{AllocationConverted: &allocator.AllocationConverted{
-		FrameworkId: lc.fw.id, AgentId: a.id, From: consumed.Protos(), To: converted.Protos(),
-	}}})
-	m.log.Info("applied operation", "framework", lc.fw.id, "agent", a.id, "operation", op.GetType().String(), "to", converted.String())
-	return next, nil
+	return nil
 }
 
 // isCheckpointed says whether an agent must persist a resource: dynamic
@@ -56,10 +67,20 @@ func isCheckpointed(r resources.Resource) bool {
 	return r.IsDynamicallyReserved() || r.IsPersistentVolume()
 }
 
+// operationChecks is who asks for a conversion: a framework through an
+// offer (its principal, and the role the offer was made to), or an operator
+// (no role: an operator may reserve for any role, but may not send
+// allocated resources).
+type operationChecks struct {
+	principal string
+	role      string // empty for operators
+	agent     *agent
+}
+
 // conversion works out what an operation consumes and what it produces,
 // with Mesos's validation of each kind.
-func (m *Master) conversion(lc *launchContext, op *mesospb.Offer_Operation) (consumed, converted resources.Resources, err error) {
-	principal := lc.fw.info.GetPrincipal()
+func (m *Master) conversion(op *mesospb.Offer_Operation, chk operationChecks) (consumed, converted resources.Resources, err error) {
+	principal := chk.principal
 	switch op.GetType() {
 	case mesospb.Offer_Operation_RESERVE:
 		converted, err = resources.FromProtos(op.GetReserve().GetResources())
@@ -75,11 +96,26 @@ func (m *Master) conversion(lc *launchContext, op *mesospb.Offer_Operation) (con
 			if p := top.GetPrincipal(); p != "" && principal != "" && p != principal {
 				return consumed, converted, fmt.Errorf("Invalid RESERVE operation: a reserve operation was attempted with principal '%s', which does not match the framework's principal '%s'", p, principal)
 			}
-			if role := top.GetRole(); role != lc.role && !resources.IsStrictSubrole(role, lc.role) {
-				return consumed, converted, fmt.Errorf("Invalid RESERVE operation: the reservation's role '%s' is not the offer's role '%s' or one of its subroles", role, lc.role)
+			if chk.role == "" {
+				if _, allocated := r.AllocationRole(); allocated {
+					return consumed, converted, fmt.Errorf("Invalid RESERVE operation: resource %s must not have allocation info", r)
+				}
+			} else if role := top.GetRole(); role != chk.role && !resources.IsStrictSubrole(role, chk.role) {
+				return consumed, converted, fmt.Errorf("Invalid RESERVE operation: the reservation's role '%s' is not the offer's role '%s' or one of its subroles", role, chk.role)
 			}
 		}
 		consumed, err = converted.PopReservation()
+		if err == nil && len(op.GetReserve().GetSource()) > 0 {
+			// Mesos 1.x: 'source' names what the reservation is made from;
+			// it must be the resources without their new reservation.
+			source, serr := resources.FromProtos(op.GetReserve().GetSource())
+			if serr != nil {
+				return consumed, converted, fmt.Errorf("Invalid RESERVE operation: invalid 'source': %w", serr)
+			}
+			if !source.Equal(consumed) {
+				return consumed, converted, fmt.Errorf("Invalid RESERVE operation: 'source' %s is not the reserved resources %s without their last reservation", source, converted)
+			}
+		}
 	case mesospb.Offer_Operation_UNRESERVE:
 		consumed, err = resources.FromProtos(op.GetUnreserve().GetResources())
 		if err != nil {
@@ -103,7 +139,7 @@ func (m *Master) conversion(lc *launchContext, op *mesospb.Offer_Operation) (con
 			if !r.IsPersistentVolume() {
 				return consumed, converted, fmt.Errorf("Invalid CREATE operation: %s is not a persistent volume", r)
 			}
-			if id := r.Proto().GetDisk().GetPersistence().GetId(); agentHasVolume(lc.agent, id) {
+			if id := r.Proto().GetDisk().GetPersistence().GetId(); agentHasVolume(chk.agent, id) {
 				return consumed, converted, fmt.Errorf("Invalid CREATE operation: persistence ID '%s' already exists on the agent", id)
 			}
 		}

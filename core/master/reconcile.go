@@ -54,12 +54,13 @@ func (m *Master) unknownTaskStatus(fw *framework, taskID *mesospb.TaskID, agentI
 	if fw.capable(mesospb.FrameworkInfo_Capability_PARTITION_AWARE) {
 		id := agentID.GetValue()
 		_, unreachable := m.unreachableAgents[id]
+		_, gone := m.goneAgents[id]
 		switch {
 		case id == "":
 			state = mesospb.TaskState_TASK_UNKNOWN
 		case m.agents[id] != nil:
 			state = mesospb.TaskState_TASK_GONE
-		case m.goneAgents[id]:
+		case gone:
 			state = mesospb.TaskState_TASK_GONE_BY_OPERATOR
 		case unreachable:
 			state = mesospb.TaskState_TASK_UNREACHABLE

@@ -4,6 +4,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/gomesos/mesos/core/proto/agentmasterpb"
+	"github.com/gomesos/mesos/core/proto/masterpb"
 	"github.com/gomesos/mesos/core/proto/mesospb"
 	"github.com/gomesos/mesos/core/proto/schedulerpb"
 	"github.com/gomesos/mesos/modules/kinds/allocator"
@@ -12,6 +13,9 @@ import (
 // handleSchedulerCall applies one call of a subscribed framework, on the
 // loop. An error is the caller's fault and is answered 400.
 func (m *Master) handleSchedulerCall(fw *framework, call *schedulerpb.Call) error {
+	if name := schedulerCallMetric[call.GetType()]; name != "" {
+		m.metrics.inc(name)
+	}
 	switch call.GetType() {
 	case schedulerpb.Call_TEARDOWN:
 		m.removeFramework(fw)
@@ -51,6 +55,22 @@ func (m *Master) handleSchedulerCall(fw *framework, call *schedulerpb.Call) erro
 		return badRequest("Unsupported call type %s", call.GetType())
 	}
 	return nil
+}
+
+// schedulerCallMetric names the Mesos message counter of each call.
+var schedulerCallMetric = map[schedulerpb.Call_Type]string{
+	schedulerpb.Call_TEARDOWN:                     "master/messages_unregister_framework",
+	schedulerpb.Call_ACCEPT:                       "master/messages_launch_tasks",
+	schedulerpb.Call_DECLINE:                      "master/messages_decline_offers",
+	schedulerpb.Call_REVIVE:                       "master/messages_revive_offers",
+	schedulerpb.Call_SUPPRESS:                     "master/messages_suppress_offers",
+	schedulerpb.Call_KILL:                         "master/messages_kill_task",
+	schedulerpb.Call_ACKNOWLEDGE:                  "master/messages_status_update_acknowledgement",
+	schedulerpb.Call_RECONCILE:                    "master/messages_reconcile_tasks",
+	schedulerpb.Call_MESSAGE:                      "master/messages_framework_to_executor",
+	schedulerpb.Call_REQUEST:                      "master/messages_resource_request",
+	schedulerpb.Call_RECONCILE_OPERATIONS:         "master/messages_reconcile_operations",
+	schedulerpb.Call_ACKNOWLEDGE_OPERATION_STATUS: "master/messages_operation_status_update_acknowledgement",
 }
 
 func (m *Master) decline(fw *framework, ids []*mesospb.OfferID, filters *mesospb.Filters) {
@@ -131,9 +151,11 @@ func (m *Master) shutdownExecutor(fw *framework, s *schedulerpb.Call_Shutdown) {
 func (m *Master) frameworkMessage(fw *framework, msg *schedulerpb.Call_Message) error {
 	a := m.agents[msg.GetAgentId().GetValue()]
 	if a == nil {
+		m.metrics.inc("master/invalid_framework_to_executor_messages")
 		return badRequest("Agent %s is not registered", msg.GetAgentId().GetValue())
 	}
 	m.metrics.frameworkMessages++
+	m.metrics.inc("master/valid_framework_to_executor_messages")
 	a.send(&agentmasterpb.AgentEvent{
 		Type: agentmasterpb.AgentEvent_FRAMEWORK_MESSAGE.Enum(),
 		FrameworkMessage: &agentmasterpb.AgentEvent_FrameworkMessage{
@@ -155,6 +177,7 @@ func (m *Master) updateFramework(fw *framework, u *schedulerpb.Call_UpdateFramew
 	}
 	fw.info = proto.Clone(info).(*mesospb.FrameworkInfo)
 	fw.suppressedRoles = toSet(u.GetSuppressedRoles())
+	m.publishFramework(fw, masterpb.Event_FRAMEWORK_UPDATED)
 	m.queueAllocatorEvent(&allocator.Event{Kind: &allocator.Event_FrameworkUpdated{FrameworkUpdated: &allocator.FrameworkUpdated{
 		FrameworkId: fw.id, Info: fw.info, SuppressedRoles: u.GetSuppressedRoles(),
 	}}})

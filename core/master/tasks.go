@@ -7,6 +7,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/gomesos/mesos/core/proto/agentmasterpb"
+	"github.com/gomesos/mesos/core/proto/masterpb"
 	"github.com/gomesos/mesos/core/proto/mesospb"
 	"github.com/gomesos/mesos/core/proto/schedulerpb"
 	"github.com/gomesos/mesos/core/resources"
@@ -23,6 +24,13 @@ type task struct {
 	// recovered is set once the task's resources went back to the pool
 	// (on its first terminal state), so they are never returned twice.
 	recovered bool
+	// json is the task as the state endpoints write it, kept until the
+	// task changes: a large cluster's tasks mostly do not change between
+	// two polls of /master/state, and rendering 100k of them each time
+	// would dominate the document's cost. Whatever changes info clears it.
+	// jsonState is the state it was rendered with.
+	json      []byte
+	jsonState mesospb.TaskState
 }
 
 func isTerminal(s mesospb.TaskState) bool {
@@ -54,6 +62,7 @@ func (m *Master) recoverTask(fw *framework, t *task) {
 			FrameworkId: fw.id, AgentId: a.id, Resources: t.resources.Protos(),
 		}}})
 		m.allocateSoon()
+		m.checkDrained(a)
 	}
 }
 
@@ -70,16 +79,35 @@ func (m *Master) completeTask(fw *framework, t *task) {
 	}
 }
 
-// recordStatus updates the task's record with a status.
-func recordStatus(t *task, status *mesospb.TaskStatus, latest mesospb.TaskState) {
-	t.info.State = latest.Enum()
-	t.info.StatusUpdateState = status.State
-	t.info.StatusUpdateUuid = status.Uuid
+// recordStatus updates the task's record with a status, as Mesos's
+// updateTask does: a terminal task keeps its state, a status repeating the
+// last one's state replaces it, and the first terminal state counts in the
+// metrics. Operator event streams get a TASK_UPDATED.
+func (m *Master) recordStatus(fw *framework, t *task, status *mesospb.TaskStatus, latest mesospb.TaskState) {
+	t.json = nil
+	terminated := !isTerminal(t.info.GetState()) && isTerminal(latest)
+	if !isTerminal(t.info.GetState()) {
+		t.info.State = latest.Enum()
+	}
+	if len(status.GetUuid()) > 0 {
+		t.info.StatusUpdateState = status.State
+		t.info.StatusUpdateUuid = status.Uuid
+	}
 	// The state endpoints show the statuses without their (possibly large)
 	// data, as Mesos does.
 	kept := proto.Clone(status).(*mesospb.TaskStatus)
 	kept.Data = nil
-	t.info.Statuses = append(t.info.Statuses, kept)
+	if n := len(t.info.Statuses); n > 0 && t.info.Statuses[n-1].GetState() == status.GetState() {
+		t.info.Statuses[n-1] = kept
+	} else {
+		t.info.Statuses = append(t.info.Statuses, kept)
+	}
+	if terminated {
+		m.metrics.taskTerminated(t.info.GetState(), status)
+	}
+	if fw != nil {
+		m.publishTaskUpdated(fw.id, t, kept)
+	}
 }
 
 // statusUpdate takes an update from an agent, records it, and forwards it to
@@ -92,6 +120,7 @@ func (m *Master) statusUpdate(a *agent, su *agentmasterpb.AgentCall_StatusUpdate
 	fwID := su.GetFrameworkId().GetValue()
 	fw := m.frameworks[fwID]
 	if fw == nil {
+		m.metrics.inc("master/invalid_status_updates")
 		// The framework is gone: acknowledge on its behalf so the agent
 		// stops resending, as Mesos does for removed frameworks.
 		if len(status.GetUuid()) > 0 {
@@ -104,7 +133,8 @@ func (m *Master) statusUpdate(a *agent, su *agentmasterpb.AgentCall_StatusUpdate
 		latest = su.GetLatestState()
 	}
 	if t := fw.tasks[status.GetTaskId().GetValue()]; t != nil {
-		recordStatus(t, status, latest)
+		m.metrics.inc("master/valid_status_updates")
+		m.recordStatus(fw, t, status, latest)
 		if isTerminal(latest) {
 			m.recoverTask(fw, t)
 		}
@@ -126,6 +156,11 @@ func (m *Master) acknowledge(fw *framework, agentID, taskID string, id []byte) {
 		a.send(acknowledgeEvent(fw.id, taskID, id))
 	}
 	t := fw.tasks[taskID]
+	if t != nil {
+		m.metrics.inc("master/valid_status_update_acknowledgements")
+	} else {
+		m.metrics.inc("master/invalid_status_update_acknowledgements")
+	}
 	if t != nil && bytes.Equal(t.info.GetStatusUpdateUuid(), id) && isTerminal(t.info.GetStatusUpdateState()) {
 		m.completeTask(fw, t)
 	}
@@ -147,7 +182,7 @@ func acknowledgeEvent(frameworkID, taskID string, id []byte) *agentmasterpb.Agen
 // updates carry no uuid: there is nothing for the framework to acknowledge.
 func (m *Master) transitionByMaster(fw *framework, t *task, state mesospb.TaskState, reason mesospb.TaskStatus_Reason, message string) {
 	status := masterStatus(t.info.GetTaskId(), t.info.GetAgentId(), state, reason, message, m.nowSeconds())
-	recordStatus(t, status, state)
+	m.recordStatus(fw, t, status, state)
 	if fw == nil {
 		return
 	}
@@ -165,7 +200,7 @@ func (m *Master) transitionByMaster(fw *framework, t *task, state mesospb.TaskSt
 // told (the framework is going away).
 func (m *Master) finishTask(fw *framework, t *task, state mesospb.TaskState, message string) {
 	status := masterStatus(t.info.GetTaskId(), t.info.GetAgentId(), state, mesospb.TaskStatus_REASON_FRAMEWORK_REMOVED, message, m.nowSeconds())
-	recordStatus(t, status, state)
+	m.recordStatus(fw, t, status, state)
 	m.completeTask(fw, t)
 }
 
@@ -220,9 +255,11 @@ func (m *Master) executorExited(a *agent, e *agentmasterpb.AgentCall_ExecutorExi
 func (m *Master) executorMessage(a *agent, msg *agentmasterpb.AgentCall_FrameworkMessage) {
 	fw := m.frameworks[msg.GetFrameworkId().GetValue()]
 	if fw == nil {
+		m.metrics.inc("master/invalid_executor_to_framework_messages")
 		return
 	}
 	m.metrics.frameworkMessages++
+	m.metrics.inc("master/valid_executor_to_framework_messages")
 	fw.send(&schedulerpb.Event{
 		Type: schedulerpb.Event_MESSAGE.Enum(),
 		Message: &schedulerpb.Event_Message{
@@ -247,11 +284,13 @@ func (m *Master) reconcileAgent(a *agent, s *agentmasterpb.AgentCall_Subscribe) 
 			id: id, info: proto.Clone(info).(*mesospb.FrameworkInfo), registeredTime: m.cfg.Now(),
 			offers: map[string]*offer{}, tasks: map[string]*task{},
 			executors: map[string]map[string]*mesospb.ExecutorInfo{},
+			recovered: true,
 		}
 		m.frameworks[id] = fw
 		m.queueAllocatorEvent(&allocator.Event{Kind: &allocator.Event_FrameworkAdded{FrameworkAdded: &allocator.FrameworkAdded{
 			FrameworkId: id, Info: fw.info, Active: false,
 		}}})
+		m.publishFramework(fw, masterpb.Event_FRAMEWORK_ADDED)
 	}
 	for _, e := range s.GetExecutors() {
 		fwID := e.GetFrameworkId().GetValue()
@@ -273,7 +312,20 @@ func (m *Master) reconcileAgent(a *agent, s *agentmasterpb.AgentCall_Subscribe) 
 		fwID := rt.GetFrameworkId().GetValue()
 		reported[fwID+"/"+rt.GetTaskId().GetValue()] = true
 		fw := m.frameworks[fwID]
-		if fw == nil || fw.tasks[rt.GetTaskId().GetValue()] != nil {
+		if fw == nil {
+			continue
+		}
+		if t := fw.tasks[rt.GetTaskId().GetValue()]; t != nil {
+			// A task the master kept while its agent was unreachable
+			// (partition-aware frameworks) comes back with the agent.
+			if t.agentID == a.id && a.tasks[fwID][t.id] == nil {
+				t.recovered = false
+				if !isTerminal(rt.GetState()) {
+					t.info.State = rt.State
+					t.json = nil
+				}
+				m.addTask(fw, a, t)
+			}
 			continue
 		}
 		r, err := resources.FromProtos(rt.GetResources())
@@ -285,6 +337,7 @@ func (m *Master) reconcileAgent(a *agent, s *agentmasterpb.AgentCall_Subscribe) 
 		info.AgentId = agentIDProto(a.id)
 		t := &task{id: rt.GetTaskId().GetValue(), agentID: a.id, info: info, resources: r}
 		m.addTask(fw, a, t)
+		m.publishTaskAdded(t)
 		if isTerminal(info.GetState()) {
 			m.recoverTask(fw, t)
 		}

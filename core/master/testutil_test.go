@@ -28,12 +28,20 @@ import (
 
 // firstFitAllocator is a test allocator: every cycle it gives each active
 // agent's free resources to the active, unsuppressed framework with the
-// smallest id, in its first role. Enough to drive the master's unit tests;
-// the real policy lives in builtin/allocator.
+// smallest id, in its first role, unless that framework refused them (a
+// decline's filter, as Mesos's allocators honour: only resources beyond
+// what was refused are offered again before the filter expires). Enough to
+// drive the master's unit tests; the real policy lives in builtin/allocator.
 type firstFitAllocator struct {
 	mu         sync.Mutex
 	agents     map[string]*fakeAgent
 	frameworks map[string]*fakeFramework
+	refused    map[string]refusedOffer // framework id + "/" + agent id
+}
+
+type refusedOffer struct {
+	resources resources.Resources
+	until     int64 // unix nanoseconds
 }
 
 type fakeAgent struct {
@@ -48,7 +56,7 @@ type fakeFramework struct {
 }
 
 func newFirstFit() *firstFitAllocator {
-	return &firstFitAllocator{agents: map[string]*fakeAgent{}, frameworks: map[string]*fakeFramework{}}
+	return &firstFitAllocator{agents: map[string]*fakeAgent{}, frameworks: map[string]*fakeFramework{}, refused: map[string]refusedOffer{}}
 }
 
 func (f *firstFitAllocator) Initialize(context.Context, *allocator.InitializeRequest) (*allocator.InitializeResponse, error) {
@@ -89,8 +97,15 @@ func (f *firstFitAllocator) Allocate(_ context.Context, req *allocator.AllocateR
 				fw.active = e.FrameworkActivation.GetActive()
 			}
 		case *allocator.Event_ResourcesRecovered:
-			if a := f.agents[e.ResourcesRecovered.GetAgentId()]; a != nil {
-				a.allocated = a.allocated.Subtract(resources.New(e.ResourcesRecovered.GetResources()...).Unallocate())
+			rr := e.ResourcesRecovered
+			if a := f.agents[rr.GetAgentId()]; a != nil {
+				a.allocated = a.allocated.Subtract(resources.New(rr.GetResources()...).Unallocate())
+			}
+			if secs := rr.GetFilters().GetRefuseSeconds(); rr.GetFilters() != nil && secs > 0 {
+				f.refused[rr.GetFrameworkId()+"/"+rr.GetAgentId()] = refusedOffer{
+					resources: resources.New(rr.GetResources()...).Unallocate(),
+					until:     req.GetNowUnixNanos() + int64(secs*1e9),
+				}
 			}
 		case *allocator.Event_AllocationConverted:
 			if a := f.agents[e.AllocationConverted.GetAgentId()]; a != nil {
@@ -134,6 +149,9 @@ func (f *firstFitAllocator) Allocate(_ context.Context, req *allocator.AllocateR
 		a := f.agents[id]
 		free := a.total.Subtract(a.allocated)
 		if !a.active || free.IsEmpty() {
+			continue
+		}
+		if r, ok := f.refused[fwID+"/"+id]; ok && req.GetNowUnixNanos() < r.until && r.resources.Contains(free) {
 			continue
 		}
 		a.allocated = a.allocated.Add(free)

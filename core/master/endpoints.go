@@ -1,0 +1,217 @@
+package master
+
+import (
+	"net/http"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"time"
+
+	"google.golang.org/protobuf/proto"
+
+	"github.com/gomesos/mesos/core/proto/mesospb"
+)
+
+// Mesos's HTTP endpoints. Each master endpoint answers at /master/<name>
+// and, as libprocess delegates unknown paths to the master, at /<name>.
+// Read-only endpoints take any method, as Mesos's do; the others check
+// theirs (405 otherwise).
+
+func (m *Master) registerEndpoints(mux *http.ServeMux) {
+	both := func(name string, h http.HandlerFunc) {
+		mux.HandleFunc("/master/"+name, h)
+		mux.HandleFunc("/"+name, h)
+	}
+	readOnly := func(h func(w http.ResponseWriter, r *http.Request)) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			if m.authenticated(w, r, false) {
+				h(w, r)
+			}
+		}
+	}
+	readWrite := func(h func(w http.ResponseWriter, r *http.Request)) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			if m.authenticated(w, r, true) {
+				h(w, r)
+			}
+		}
+	}
+
+	state := readOnly(func(w http.ResponseWriter, r *http.Request) { m.serveDocument(w, r, "state", m.writeState) })
+	both("state", state)
+	both("state.json", state)
+	both("state-summary", readOnly(func(w http.ResponseWriter, r *http.Request) {
+		m.serveDocument(w, r, "state-summary", m.writeStateSummary)
+	}))
+	both("frameworks", readOnly(func(w http.ResponseWriter, r *http.Request) {
+		id := r.URL.Query().Get("framework_id")
+		m.serveDocument(w, r, "frameworks", func(jw *jsonWriter) { m.writeFrameworks(jw, id) })
+	}))
+	both("slaves", readOnly(func(w http.ResponseWriter, r *http.Request) {
+		id := r.URL.Query().Get("slave_id")
+		m.serveDocument(w, r, "slaves", func(jw *jsonWriter) { m.writeSlaves(jw, id) })
+	}))
+	tasks := readOnly(func(w http.ResponseWriter, r *http.Request) {
+		q := parseTasksQuery(r.URL.Query())
+		m.serveDocument(w, r, "tasks", func(jw *jsonWriter) { m.writeTasks(jw, q) })
+	})
+	both("tasks", tasks)
+	both("tasks.json", tasks)
+	roles := readOnly(func(w http.ResponseWriter, r *http.Request) { m.serveDocument(w, r, "roles", m.writeRoles) })
+	both("roles", roles)
+	both("roles.json", roles)
+	both("redirect", m.serveRedirect)
+	mux.HandleFunc("/master/redirect/", func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) })
+	mux.HandleFunc("/redirect/", func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) })
+	both("health", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusOK) })
+	both("flags", readOnly(m.serveFlags))
+	mux.HandleFunc("/version", m.serveVersion)
+	mux.HandleFunc("/metrics/snapshot", readOnly(m.serveMetrics))
+
+	both("reserve", readWrite(m.serveReserve))
+	both("unreserve", readWrite(m.serveUnreserve))
+	both("create-volumes", readWrite(m.serveCreateVolumes))
+	both("destroy-volumes", readWrite(m.serveDestroyVolumes))
+	both("teardown", readWrite(m.serveTeardown))
+	both("quota", readWrite(m.serveQuota))
+	both("quota/{role...}", readWrite(m.serveQuota))
+	both("weights", readWrite(m.serveWeights))
+	both("maintenance/schedule", readWrite(m.serveSchedule))
+	both("maintenance/status", readOnly(m.serveMaintenanceStatus))
+	both("machine/down", readWrite(m.serveMachineDown))
+	both("machine/up", readWrite(m.serveMachineUp))
+}
+
+// serveDocument writes a JSON document on the loop and sends it. A buffer
+// is kept for the next request: a large cluster's /state is tens of
+// megabytes, and allocating that for every poll would keep the garbage
+// collector busy scanning the master's heap.
+func (m *Master) serveDocument(w http.ResponseWriter, r *http.Request, name string, write func(*jsonWriter)) {
+	var body []byte
+	if err := m.call(r.Context(), func() {
+		// The next document of this name is likely about as large as the
+		// last: start there, so the buffer does not grow by copying.
+		want := m.documentSizes[name]
+		var buf []byte
+		select {
+		case buf = <-m.documentBuffers:
+		default:
+		}
+		if cap(buf) < want {
+			buf = make([]byte, 0, want)
+		}
+		jw := jsonWriter{buf: buf[:0]}
+		write(&jw)
+		body = jw.buf
+		m.documentSizes[name] = len(body) + len(body)/8
+	}); err != nil {
+		writeCallError(w, err)
+		return
+	}
+	writeJSON(w, r, body)
+	select {
+	case m.documentBuffers <- body[:0]:
+	default: // another request's buffer is kept already
+	}
+}
+
+// writeJSON answers 200 with a JSON body, or with JSONP when the query
+// names a callback (Mesos's OK(json, jsonp)).
+func writeJSON(w http.ResponseWriter, r *http.Request, body []byte) {
+	if cb := r.URL.Query().Get("jsonp"); cb != "" {
+		w.Header().Set("Content-Type", "text/javascript")
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write([]byte(cb + "("))
+		_, _ = w.Write(body)
+		_, _ = w.Write([]byte(");"))
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(body)
+}
+
+// serveRedirect is /master/redirect: 307 to the leader, which this master
+// always is (leader election is not there yet), as a protocol-relative URL.
+func (m *Master) serveRedirect(w http.ResponseWriter, r *http.Request) {
+	host := m.info.GetHostname()
+	if host == "" {
+		host = m.cfg.IP
+	}
+	w.Header().Set("Location", "//"+host+":"+strconv.Itoa(m.cfg.Port))
+	w.WriteHeader(http.StatusTemporaryRedirect)
+}
+
+func (m *Master) serveFlags(w http.ResponseWriter, r *http.Request) {
+	jw := jsonWriter{}
+	jw.beginObject()
+	jw.key("flags")
+	m.writeFlags(&jw)
+	jw.endObject()
+	writeJSON(w, r, jw.buf)
+}
+
+func (m *Master) serveVersion(w http.ResponseWriter, r *http.Request) {
+	jw := jsonWriter{}
+	jw.beginObject()
+	m.writeBuild(&jw)
+	jw.endObject()
+	writeJSON(w, r, jw.buf)
+}
+
+func (m *Master) serveMetrics(w http.ResponseWriter, r *http.Request) {
+	metrics, err := m.snapshotMetrics(r.Context())
+	if err != nil {
+		writeCallError(w, err)
+		return
+	}
+	writeJSON(w, r, appendMetricsJSON(nil, metrics))
+}
+
+// flagProtos is GET_FLAGS's list.
+func (m *Master) flagProtos() []*mesospb.Flag {
+	out := make([]*mesospb.Flag, 0, len(m.cfg.Flags))
+	for _, name := range sortedKeys(m.cfg.Flags) {
+		out = append(out, &mesospb.Flag{Name: proto.String(name), Value: proto.String(m.cfg.Flags[name])})
+	}
+	return out
+}
+
+// versionInfo is the master's version and what the Go toolchain recorded
+// of its build (the VCS revision and time, when built from a checkout).
+func (m *Master) versionInfo() *mesospb.VersionInfo {
+	v := &mesospb.VersionInfo{
+		Version:   proto.String(m.cfg.Version),
+		BuildDate: proto.String(""),
+		BuildTime: proto.Float64(0),
+		BuildUser: proto.String(""),
+	}
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return v
+	}
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			v.GitSha = proto.String(s.Value)
+		case "vcs.time":
+			if t, err := time.Parse(time.RFC3339, s.Value); err == nil {
+				v.BuildDate = proto.String(t.UTC().Format(time.DateTime))
+				v.BuildTime = proto.Float64(float64(t.Unix()))
+			}
+		}
+	}
+	return v
+}
+
+// quotaRole is the role of DELETE /master/quota/<role>, which may hold
+// slashes itself.
+func quotaRole(path string) (string, bool) {
+	for _, prefix := range []string{"/master/quota/", "/quota/"} {
+		if role, ok := strings.CutPrefix(path, prefix); ok && role != "" {
+			return role, true
+		}
+	}
+	return "", false
+}

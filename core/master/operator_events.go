@@ -1,0 +1,149 @@
+package master
+
+import (
+	"net/http"
+	"slices"
+
+	"google.golang.org/protobuf/proto"
+
+	"github.com/gomesos/mesos/core/httpapi"
+	"github.com/gomesos/mesos/core/proto/masterpb"
+	"github.com/gomesos/mesos/core/proto/mesospb"
+	"github.com/gomesos/mesos/core/recordio"
+)
+
+// The operator API's SUBSCRIBE: a RecordIO stream that starts with
+// SUBSCRIBED (the whole state) and goes on with an event for every task,
+// agent and framework that comes, changes or goes, and a HEARTBEAT after
+// every quiet --heartbeat interval. Events are built on the loop where the
+// change happens (publish*), so a subscriber sees them in the loop's order,
+// right after the state it got.
+
+// serveOperatorSubscribe opens one operator event stream.
+func (m *Master) serveOperatorSubscribe(w http.ResponseWriter, r *http.Request, codec httpapi.Codec) {
+	sub := newSubscriber("")
+	var first []byte
+	var encErr error
+	if err := m.call(r.Context(), func() {
+		ev := &masterpb.Event{
+			Type: masterpb.Event_SUBSCRIBED.Enum(),
+			Subscribed: &masterpb.Event_Subscribed{
+				GetState:                 m.getState(),
+				HeartbeatIntervalSeconds: proto.Float64(m.cfg.HeartbeatInterval.Seconds()),
+			},
+		}
+		// Encoded here: the state refers to the loop's own records.
+		if first, encErr = codec.Marshal(ev); encErr != nil {
+			return
+		}
+		// Over --max_operator_event_stream_subscribers, the oldest stream
+		// makes room, as in Mesos.
+		for len(m.operatorSubs) >= m.cfg.MaxOperatorEventStreamSubscribers {
+			m.operatorSubs[0].close()
+			m.operatorSubs = slices.Delete(m.operatorSubs, 0, 1)
+		}
+		m.operatorSubs = append(m.operatorSubs, sub)
+	}); err != nil {
+		writeCallError(w, err)
+		return
+	}
+	if encErr != nil {
+		http.Error(w, encErr.Error(), http.StatusInternalServerError)
+		return
+	}
+	defer m.post(func() { m.removeOperatorSub(sub) })
+	out, err := httpapi.StartStream(w, codec, "")
+	if err != nil {
+		return
+	}
+	if _, err := w.Write(recordio.Append(nil, first)); err != nil {
+		return
+	}
+	w.(http.Flusher).Flush()
+	heartbeat := func() proto.Message { return &masterpb.Event{Type: masterpb.Event_HEARTBEAT.Enum()} }
+	pump(r.Context(), out, sub, m.cfg.HeartbeatInterval, heartbeat)
+}
+
+func (m *Master) removeOperatorSub(sub *subscriber) {
+	sub.close()
+	m.operatorSubs = slices.DeleteFunc(m.operatorSubs, func(s *subscriber) bool { return s == sub })
+}
+
+// publish queues ev on every operator stream; a stream too slow to keep up
+// is closed (its client resubscribes and gets the state afresh). The event
+// must not share anything the loop changes later: the streams encode it on
+// their own goroutines.
+func (m *Master) publish(ev *masterpb.Event) {
+	m.operatorSubs = slices.DeleteFunc(m.operatorSubs, func(s *subscriber) bool { return !s.send(ev) })
+}
+
+func (m *Master) publishTaskAdded(t *task) {
+	if len(m.operatorSubs) == 0 {
+		return
+	}
+	m.publish(&masterpb.Event{
+		Type:      masterpb.Event_TASK_ADDED.Enum(),
+		TaskAdded: &masterpb.Event_TaskAdded{Task: proto.CloneOf(t.info)},
+	})
+}
+
+// publishTaskUpdated sends the status just recorded, which the loop never
+// changes afterwards (recordStatus replaces statuses, never edits them).
+func (m *Master) publishTaskUpdated(frameworkID string, t *task, status *mesospb.TaskStatus) {
+	if len(m.operatorSubs) == 0 {
+		return
+	}
+	m.publish(&masterpb.Event{
+		Type: masterpb.Event_TASK_UPDATED.Enum(),
+		TaskUpdated: &masterpb.Event_TaskUpdated{
+			FrameworkId: frameworkIDProto(frameworkID),
+			Status:      status,
+			State:       t.info.State,
+		},
+	})
+}
+
+func (m *Master) publishAgentAdded(a *agent) {
+	if len(m.operatorSubs) == 0 {
+		return
+	}
+	m.publish(&masterpb.Event{
+		Type:       masterpb.Event_AGENT_ADDED.Enum(),
+		AgentAdded: &masterpb.Event_AgentAdded{Agent: proto.CloneOf(m.agentProto(a))},
+	})
+}
+
+func (m *Master) publishAgentRemoved(id string) {
+	if len(m.operatorSubs) == 0 {
+		return
+	}
+	m.publish(&masterpb.Event{
+		Type:         masterpb.Event_AGENT_REMOVED.Enum(),
+		AgentRemoved: &masterpb.Event_AgentRemoved{AgentId: agentIDProto(id)},
+	})
+}
+
+// publishFramework sends FRAMEWORK_ADDED or FRAMEWORK_UPDATED.
+func (m *Master) publishFramework(fw *framework, typ masterpb.Event_Type) {
+	if len(m.operatorSubs) == 0 {
+		return
+	}
+	ev := &masterpb.Event{Type: typ.Enum()}
+	f := proto.CloneOf(m.frameworkProto(fw))
+	if typ == masterpb.Event_FRAMEWORK_ADDED {
+		ev.FrameworkAdded = &masterpb.Event_FrameworkAdded{Framework: f}
+	} else {
+		ev.FrameworkUpdated = &masterpb.Event_FrameworkUpdated{Framework: f}
+	}
+	m.publish(ev)
+}
+
+func (m *Master) publishFrameworkRemoved(fw *framework) {
+	if len(m.operatorSubs) == 0 {
+		return
+	}
+	m.publish(&masterpb.Event{
+		Type:             masterpb.Event_FRAMEWORK_REMOVED.Enum(),
+		FrameworkRemoved: &masterpb.Event_FrameworkRemoved{FrameworkInfo: proto.CloneOf(fw.info)},
+	})
+}

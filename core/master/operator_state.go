@@ -1,0 +1,278 @@
+package master
+
+import (
+	"slices"
+	"sort"
+	"time"
+
+	"google.golang.org/protobuf/proto"
+
+	"github.com/gomesos/mesos/core/proto/masterpb"
+	"github.com/gomesos/mesos/core/proto/mesospb"
+	"github.com/gomesos/mesos/core/resources"
+)
+
+// The read-only calls of the operator API (GET_STATE, GET_AGENTS, ...),
+// built on the loop. The messages refer to the loop's own records, so they
+// are encoded on the loop too (operator_api.go) and never kept.
+
+// endpointProtos renders resources as the operator API shows them, in the
+// "endpoint" format: both the pre- and the post-refinement fields.
+func endpointProtos(r resources.Resources) []*mesospb.Resource {
+	ps, err := r.ProtosIn(resources.Endpoint)
+	if err != nil {
+		return r.Protos()
+	}
+	return ps
+}
+
+// usedResources is everything tasks and executors hold on the agent, with
+// their allocation info.
+func (a *agent) usedResources() resources.Resources {
+	var used resources.Resources
+	for _, fwID := range sortedKeys(a.used) {
+		used = used.Add(a.used[fwID])
+	}
+	return used
+}
+
+func (m *Master) agentProto(a *agent) *masterpb.Response_GetAgents_Agent {
+	p := &masterpb.Response_GetAgents_Agent{
+		AgentInfo:          a.info,
+		Active:             proto.Bool(a.active),
+		Deactivated:        proto.Bool(m.deactivatedAgents[a.id]),
+		Version:            proto.String(a.version),
+		Pid:                proto.String(a.pid),
+		RegisteredTime:     timeInfo(a.regTime),
+		TotalResources:     endpointProtos(a.total),
+		AllocatedResources: endpointProtos(a.usedResources()),
+		OfferedResources:   endpointProtos(a.offered),
+		Capabilities:       a.capabilities,
+		DrainInfo:          m.drainInfo[a.id],
+	}
+	if !a.reregTime.IsZero() {
+		p.ReregisteredTime = timeInfo(a.reregTime)
+	}
+	if !a.drainStart.IsZero() {
+		p.EstimatedDrainStartTime = timeInfo(a.drainStart)
+	}
+	return p
+}
+
+func (m *Master) getAgents() *masterpb.Response_GetAgents {
+	out := &masterpb.Response_GetAgents{}
+	for _, id := range sortedKeys(m.agents) {
+		out.Agents = append(out.Agents, m.agentProto(m.agents[id]))
+	}
+	for _, id := range sortedKeys(m.recoveredAgents) {
+		out.RecoveredAgents = append(out.RecoveredAgents, m.recoveredAgents[id])
+	}
+	return out
+}
+
+// frameworkResources is what a framework holds on every agent (used) and
+// what its offers hold (offered).
+func (m *Master) frameworkResources(fw *framework) (used, offered resources.Resources) {
+	for _, a := range m.agents {
+		if r, ok := a.used[fw.id]; ok {
+			used = used.Add(r)
+		}
+	}
+	for _, o := range fw.offers {
+		offered = offered.Add(o.resources)
+	}
+	return used, offered
+}
+
+func (m *Master) frameworkProto(fw *framework) *masterpb.Response_GetFrameworks_Framework {
+	used, offered := m.frameworkResources(fw)
+	p := &masterpb.Response_GetFrameworks_Framework{
+		FrameworkInfo:      fw.info,
+		Active:             proto.Bool(fw.active),
+		Connected:          proto.Bool(fw.connected()),
+		Recovered:          proto.Bool(fw.recovered),
+		AllocatedResources: endpointProtos(used),
+		OfferedResources:   endpointProtos(offered),
+	}
+	if !fw.registeredTime.IsZero() {
+		p.RegisteredTime = timeInfo(fw.registeredTime)
+	}
+	if !fw.reregisteredTime.IsZero() {
+		p.ReregisteredTime = timeInfo(fw.reregisteredTime)
+	}
+	if !fw.unregisteredTime.IsZero() {
+		p.UnregisteredTime = timeInfo(fw.unregisteredTime)
+	}
+	for _, id := range sortedKeys(fw.offers) {
+		if o, err := m.offerProto(fw.offers[id]); err == nil {
+			p.Offers = append(p.Offers, o)
+		}
+	}
+	return p
+}
+
+func (m *Master) getFrameworks() *masterpb.Response_GetFrameworks {
+	out := &masterpb.Response_GetFrameworks{}
+	for _, id := range sortedKeys(m.frameworks) {
+		out.Frameworks = append(out.Frameworks, m.frameworkProto(m.frameworks[id]))
+	}
+	for _, fw := range m.completedFrameworks {
+		out.CompletedFrameworks = append(out.CompletedFrameworks, m.frameworkProto(fw))
+	}
+	return out
+}
+
+func (m *Master) getExecutors() *masterpb.Response_GetExecutors {
+	out := &masterpb.Response_GetExecutors{}
+	for _, fwID := range sortedKeys(m.frameworks) {
+		fw := m.frameworks[fwID]
+		for _, agentID := range sortedKeys(fw.executors) {
+			execs := fw.executors[agentID]
+			for _, execID := range sortedKeys(execs) {
+				out.Executors = append(out.Executors, &masterpb.Response_GetExecutors_Executor{
+					ExecutorInfo: execs[execID],
+					AgentId:      agentIDProto(agentID),
+				})
+			}
+		}
+	}
+	return out
+}
+
+func (m *Master) getTasks() *masterpb.Response_GetTasks {
+	out := &masterpb.Response_GetTasks{}
+	add := func(fw *framework) {
+		for _, id := range sortedKeys(fw.tasks) {
+			t := fw.tasks[id]
+			if t.info.GetState() == mesospb.TaskState_TASK_UNREACHABLE {
+				out.UnreachableTasks = append(out.UnreachableTasks, t.info)
+			} else {
+				out.Tasks = append(out.Tasks, t.info)
+			}
+		}
+		for _, t := range fw.completedTasks {
+			out.CompletedTasks = append(out.CompletedTasks, t.info)
+		}
+	}
+	for _, id := range sortedKeys(m.frameworks) {
+		add(m.frameworks[id])
+	}
+	for _, fw := range m.completedFrameworks {
+		add(fw)
+	}
+	return out
+}
+
+func (m *Master) getState() *masterpb.Response_GetState {
+	return &masterpb.Response_GetState{
+		GetTasks:      m.getTasks(),
+		GetExecutors:  m.getExecutors(),
+		GetFrameworks: m.getFrameworks(),
+		GetAgents:     m.getAgents(),
+	}
+}
+
+func (m *Master) getMaster() *masterpb.Response_GetMaster {
+	return &masterpb.Response_GetMaster{
+		MasterInfo:  m.info,
+		StartTime:   proto.Float64(seconds(m.startTime)),
+		ElectedTime: proto.Float64(seconds(m.electedTime)),
+	}
+}
+
+// roleInfo is what /roles and GET_ROLES say of one role.
+type roleInfo struct {
+	name       string
+	weight     float64
+	frameworks []string
+	resources  resources.Resources // allocated and offered
+}
+
+// knownRoles are the roles Mesos lists: on the --roles whitelist, with a
+// subscribed framework, or with a weight or quota of their own.
+func (m *Master) knownRoles() []roleInfo {
+	names := map[string]bool{}
+	for _, r := range m.cfg.Roles {
+		names[r] = true
+	}
+	frameworks := map[string][]string{}
+	for _, fw := range m.frameworks {
+		for _, r := range fw.roles() {
+			names[r] = true
+			frameworks[r] = append(frameworks[r], fw.id)
+		}
+	}
+	for r := range m.weights {
+		names[r] = true
+	}
+	for r := range m.quotas {
+		names[r] = true
+	}
+	held := map[string]resources.Resources{}
+	for _, a := range m.agents {
+		for _, used := range a.used {
+			for role, r := range used.Allocations() {
+				held[role] = held[role].Add(r)
+			}
+		}
+	}
+	for _, o := range m.offers {
+		held[o.role] = held[o.role].Add(o.resources)
+	}
+	out := make([]roleInfo, 0, len(names))
+	for _, name := range sortedKeys(names) {
+		fws := frameworks[name]
+		sort.Strings(fws)
+		out = append(out, roleInfo{name: name, weight: m.weight(name), frameworks: fws, resources: held[name]})
+	}
+	return out
+}
+
+// weight is a role's weight, 1 unless set.
+func (m *Master) weight(role string) float64 {
+	if w, ok := m.weights[role]; ok {
+		return w
+	}
+	return 1
+}
+
+func (m *Master) getRoles() *masterpb.Response_GetRoles {
+	out := &masterpb.Response_GetRoles{}
+	for _, r := range m.knownRoles() {
+		role := &mesospb.Role{Name: proto.String(r.name), Weight: proto.Float64(r.weight), Resources: endpointProtos(r.resources)}
+		for _, id := range r.frameworks {
+			role.Frameworks = append(role.Frameworks, frameworkIDProto(id))
+		}
+		out.Roles = append(out.Roles, role)
+	}
+	return out
+}
+
+func (m *Master) getWeights() *masterpb.Response_GetWeights {
+	out := &masterpb.Response_GetWeights{}
+	for _, role := range sortedKeys(m.weights) {
+		out.WeightInfos = append(out.WeightInfos, &mesospb.WeightInfo{Role: proto.String(role), Weight: proto.Float64(m.weights[role])})
+	}
+	return out
+}
+
+// sortedKeys returns a map's keys in order, for output that does not
+// change from one request to the next.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// seconds is a time as Mesos's state endpoints show it: seconds since the
+// epoch, with a fraction.
+// The zero time is 0, as Mesos shows a framework never unregistered.
+func seconds(t time.Time) float64 {
+	if t.IsZero() {
+		return 0
+	}
+	return float64(t.UnixNano()) / 1e9
+}
