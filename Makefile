@@ -104,9 +104,12 @@ build-static:
 # static binaries (no registry). Needs a Docker daemon and root (debootstrap,
 # once; the rootfs is cached outside the repository). The test builds the
 # images itself (scripts/cluster/build-image.sh); containers and networks
-# left by a killed run are removed before and after.
+# left by a killed run are removed before and after (not after when
+# GOMESOS_CLUSTER_KEEP=1 keeps a failed run's). CLUSTER_RUN selects tests:
+# CLUSTER_RUN='TestImage|TestZooKeeperEnsemble' is the environment alone.
 CLUSTER_TIMEOUT ?= 30m
+CLUSTER_RUN     ?= .
 test-cluster:
 	scripts/cluster/clean.sh --stale
-	GOMESOS_CLUSTER=1 $(GO) test -count=1 -v -timeout=$(CLUSTER_TIMEOUT) ./test/cluster/ ; \
-	  status=$$?; scripts/cluster/clean.sh --stale; exit $$status
+	GOMESOS_CLUSTER=1 $(GO) test -count=1 -v -timeout=$(CLUSTER_TIMEOUT) -run='$(CLUSTER_RUN)' ./test/cluster/ ; \
+	  status=$$?; [ "$$GOMESOS_CLUSTER_KEEP" = 1 ] || scripts/cluster/clean.sh --stale; exit $$status
