@@ -167,4 +167,12 @@ func TestShallowCopyCoversAllFields(t *testing.T) {
 	if got := shallowCopy(p); !proto.Equal(got, p) {
 		t.Errorf("shallowCopy drops fields:\n got %v\nwant %v", got, p)
 	}
+	want := proto.Clone(p).(*mesospb.Resource)
+	want.AllocationInfo = nil
+	if got := WithoutAllocation(p); !proto.Equal(got, want) || p.AllocationInfo == nil {
+		t.Errorf("WithoutAllocation changed more than the allocation info (or its input):\n got %v\nwant %v", got, want)
+	}
+	if bare := (&mesospb.Resource{Name: proto.String("cpus")}); WithoutAllocation(bare) != bare {
+		t.Error("WithoutAllocation copied a resource without allocation info")
+	}
 }

@@ -74,6 +74,19 @@ func shallowCopy(p *mesospb.Resource) *mesospb.Resource {
 	return q
 }
 
+// WithoutAllocation returns p without its allocation info: p itself when it
+// has none, otherwise a shallow copy (sub-messages shared; like every
+// template here they are never modified). The allocator and the master's
+// allocation guard compare allocated resources with unallocated ones.
+func WithoutAllocation(p *mesospb.Resource) *mesospb.Resource {
+	if p == nil || p.AllocationInfo == nil {
+		return p
+	}
+	q := shallowCopy(p)
+	q.AllocationInfo = nil
+	return q
+}
+
 // PushReservation stacks reservation on top of every entry's reservations
 // (a reservation or a refinement of one). The result must be a valid
 // reservation stack: the first reservation may be STATIC or DYNAMIC, later

@@ -32,7 +32,7 @@ func splitByRole(ps []*mesospb.Resource) ([]roleGroup, error) {
 			protos = append(protos, nil)
 			i = len(roles) - 1
 		}
-		protos[i] = append(protos[i], withoutAllocation(p))
+		protos[i] = append(protos[i], resources.WithoutAllocation(p))
 	}
 	out := make([]roleGroup, len(roles))
 	for i, role := range roles {
@@ -52,34 +52,7 @@ func fromProtos(ps []*mesospb.Resource) (resources.Resources, error) {
 	}
 	stripped := make([]*mesospb.Resource, len(ps))
 	for i, p := range ps {
-		stripped[i] = withoutAllocation(p)
+		stripped[i] = resources.WithoutAllocation(p)
 	}
 	return resources.FromProtos(stripped)
-}
-
-// withoutAllocation returns p itself if it has no allocation info,
-// otherwise a shallow copy without it (sub-messages are shared and never
-// modified; FromProtos copies what it keeps).
-func withoutAllocation(p *mesospb.Resource) *mesospb.Resource {
-	if p == nil || p.AllocationInfo == nil {
-		return p
-	}
-	q := &mesospb.Resource{
-		ProviderId:   p.ProviderId,
-		Name:         p.Name,
-		Type:         p.Type,
-		Scalar:       p.Scalar,
-		Ranges:       p.Ranges,
-		Set:          p.Set,
-		Role:         p.Role,
-		Reservation:  p.Reservation,
-		Reservations: p.Reservations,
-		Disk:         p.Disk,
-		Revocable:    p.Revocable,
-		Shared:       p.Shared,
-	}
-	if u := p.ProtoReflect().GetUnknown(); len(u) > 0 {
-		q.ProtoReflect().SetUnknown(slices.Clone(u))
-	}
-	return q
 }

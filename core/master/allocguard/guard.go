@@ -153,7 +153,7 @@ func byRole(ps []*mesospb.Resource, fw *Framework) ([]roleResources, Reason, err
 			protos = append(protos, nil)
 			i = len(roles) - 1
 		}
-		protos[i] = append(protos[i], stripAllocation(p))
+		protos[i] = append(protos[i], resources.WithoutAllocation(p))
 	}
 	out := make([]roleResources, len(roles))
 	for i, role := range roles {
@@ -195,27 +195,4 @@ func checkInverse(v View, io *allocator.InverseOfferAllocation) (Reason, error) 
 		return InactiveFramework, fmt.Errorf("inverse offer for agent %s to inactive framework %s", io.GetAgentId(), io.GetFrameworkId())
 	}
 	return 0, nil
-}
-
-// stripAllocation returns a shallow copy of p without allocation info;
-// the sub-messages are shared, never modified (FromProtos copies).
-func stripAllocation(p *mesospb.Resource) *mesospb.Resource {
-	q := &mesospb.Resource{
-		ProviderId:   p.ProviderId,
-		Name:         p.Name,
-		Type:         p.Type,
-		Scalar:       p.Scalar,
-		Ranges:       p.Ranges,
-		Set:          p.Set,
-		Role:         p.Role,
-		Reservation:  p.Reservation,
-		Reservations: p.Reservations,
-		Disk:         p.Disk,
-		Revocable:    p.Revocable,
-		Shared:       p.Shared,
-	}
-	if u := p.ProtoReflect().GetUnknown(); len(u) > 0 {
-		q.ProtoReflect().SetUnknown(slices.Clone(u))
-	}
-	return q
 }

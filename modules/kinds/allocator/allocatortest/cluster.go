@@ -60,6 +60,8 @@ func NewCluster(t testing.TB, a allocator.Allocator, init *allocator.InitializeR
 	t.Helper()
 	if init == nil {
 		init = &allocator.InitializeRequest{}
+	} else {
+		init = proto.Clone(init).(*allocator.InitializeRequest)
 	}
 	if init.AllocationIntervalNanos == 0 {
 		init.AllocationIntervalNanos = int64(time.Second)
