@@ -28,10 +28,22 @@ func TestRun(t *testing.T) {
 			stderr: "Missing --master"},
 		{name: "cat needs file", args: []string{"cat", "--master=m", "--framework=f", "--task=t"}, code: 1, stderr: "Missing --file"},
 		{name: "ps unknown flag", args: []string{"ps", "--master=m", "--file=x"}, code: 1, stderr: "Failed to load unknown flag 'file'"},
-		{name: "ps", args: []string{"ps", "--master=m:5050"}, code: 2, stderr: "mesos ps is not implemented yet"},
-		{name: "tail", args: []string{"tail", "--master=m", "--framework=f", "--task=t", "--file=stdout"}, code: 2,
-			stderr: "mesos tail is not implemented yet"},
-		{name: "state", args: []string{"state", "--master=m"}, code: 2, stderr: "mesos state is not implemented yet"},
+		{name: "tail unknown flag", args: []string{"cat", "--master=m", "--framework=f", "--task=t", "--file=x", "--lines=3"}, code: 1,
+			stderr: "Failed to load unknown flag 'lines'"},
+		{name: "negative lines", args: []string{"tail", "--master=m", "--framework=f", "--task=t", "--file=x", "--lines=-1"}, code: 1,
+			stderr: "Expecting --lines to be a non-negative number"},
+		{name: "bad timeout", args: []string{"ps", "--master=m", "--timeout=0"}, code: 1, stderr: "Expecting --timeout to be a positive"},
+		{name: "tail help", args: []string{"help", "tail"}, code: 0, stdout: "--lines=VALUE"},
+		// Valid flags get as far as the master; port 1 on loopback refuses
+		// the connection (these tests never leave the machine).
+		{name: "ps master unreachable", args: []string{"ps", "--master=127.0.0.1:1"}, code: 1,
+			stderr: "mesos ps: Failed to get the master state: Get \"http://127.0.0.1:1/master/redirect\""},
+		{name: "state master unreachable", args: []string{"state", "--master=127.0.0.1:1"}, code: 1, stderr: "connection refused"},
+		{name: "cat master unreachable", args: []string{"cat", "--master=127.0.0.1:1", "--framework=f", "--task=t", "--file=stdout"}, code: 1,
+			stderr: "mesos cat: Failed to get the master state"},
+		{name: "bad master", args: []string{"state", "--master=a/b"}, code: 1, stderr: "Failed to get the master: failed to parse master 'a/b'"},
+		{name: "bad zk master", args: []string{"state", "--master=zk://"}, code: 1, stderr: "mesos state: Failed to get the master: "},
+		{name: "master file", args: []string{"state", "--master=file:///nonexistent/master"}, code: 1, stderr: "Failed to load flag 'master'"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
