@@ -9,7 +9,6 @@ import (
 
 	builtin "github.com/gomesos/mesos/builtin/isolator"
 	"github.com/gomesos/mesos/core/agent"
-	"github.com/gomesos/mesos/core/agent/containerizer"
 	"github.com/gomesos/mesos/core/flags"
 )
 
@@ -61,34 +60,19 @@ func (f *agentFlags) config(fs *flags.FlagSet, env []string, logger *slog.Logger
 		}
 		cfg.ExecutorEnvironment = vars
 	}
-	isolators, err := f.isolators(logger)
-	if err != nil {
-		return cfg, err
-	}
-	cfg.Isolators = isolators
-	return cfg, nil
-}
-
-// isolators makes the built-in isolators --isolation names, in order.
-func (f *agentFlags) isolators(logger *slog.Logger) ([]containerizer.NamedIsolator, error) {
-	names, err := builtin.Parse(f.Isolation)
-	if err != nil {
-		return nil, err
-	}
-	opts := builtin.Options{
+	cfg.Modules, cfg.ModulesDir, cfg.Hooks = f.Modules, f.ModulesDir, f.Hooks
+	cfg.Isolation = f.Isolation
+	cfg.IsolatorOptions = builtin.Options{
 		CgroupsRoot:                strings.TrimPrefix(f.CgroupsRoot, "/"),
 		RevocableCPUNormalPriority: !f.RevocableCPULowPriority,
 		EnforceContainerDiskQuota:  f.EnforceContainerDiskQuota,
 		ContainerDiskWatchInterval: f.ContainerDiskWatchInterval.Std(),
 		Logger:                     logger.With("component", "isolator"),
 	}
-	var out []containerizer.NamedIsolator
-	for _, name := range names {
-		iso, err := builtin.New(name, opts)
-		if err != nil {
-			return nil, fmt.Errorf("--isolation: %w", err)
-		}
-		out = append(out, containerizer.NamedIsolator{Name: name, Isolator: iso})
-	}
-	return out, nil
+	cfg.ResourceEstimator = f.ResourceEstimator
+	cfg.OversubscribedResourcesInterval = f.OversubscribedResourcesInterval.Std()
+	cfg.QoSController = f.QoSController
+	cfg.QoSCorrectionIntervalMin = f.QoSCorrectionIntervalMin.Std()
+	cfg.ContainerLogger = f.ContainerLogger
+	return cfg, nil
 }

@@ -45,6 +45,13 @@ func TestRun(t *testing.T) {
 			stderr: "unknown isolator"},
 		{name: "bad resources", args: []string{"--master=127.0.0.1:1", w, "--port=0", "--resources=cpus:x"}, code: 1,
 			stderr: "invalid --resources"},
+		{name: "bad manifest", args: []string{"--master=127.0.0.1:1", w, "--port=0",
+			`--modules={"libraries": [{"name": "builtin", "modules": [{"name": "org_nope", "kind": "Isolator"}]}]}`}, code: 1,
+			stderr: "failed to load module 'org_nope' of library 'builtin': module not found"},
+		{name: "modules and modules_dir", args: []string{"--master=127.0.0.1:1", w, "--modules={}", "--modules_dir=/m"}, code: 1,
+			stderr: "Only one of --modules or --modules_dir"},
+		{name: "unknown container logger", args: []string{"--master=127.0.0.1:1", w, "--port=0", "--container_logger=org_nope"}, code: 1,
+			stderr: "--container_logger: unknown container logger 'org_nope'"},
 		{name: "unwritable work_dir", args: []string{"--master=127.0.0.1:1", "--work_dir=/proc/nope", "--port=0"}, code: 1,
 			stderr: "failed to create work directory '/proc/nope'"},
 	}

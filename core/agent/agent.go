@@ -15,9 +15,14 @@
 // package statusupdate), kills and shutdowns (kill.go), executor
 // termination and garbage collection (terminate.go), checkpointing and
 // recovery (checkpointing.go, recover.go, with package checkpoint),
-// operations (operations.go), and the operator surface (operator_api.go,
+// operations (operations.go), the operator surface (operator_api.go,
 // state_json.go, metrics.go, monitor.go, endpoints.go, files.go, and the
-// nested container calls in containers.go and containers_io.go).
+// nested container calls in containers.go and containers_io.go), and the
+// modules (modules.go, modules_select.go: the --modules manifest and what
+// --isolation, --resource_estimator, --qos_controller and
+// --container_logger select; hooks.go: the --hooks call sites;
+// oversubscription.go and qos.go, fed by usage.go: the resource
+// estimator's and QoS controller's loops).
 //
 // The command and default executors are the agent's own binary
 // re-executed in a hidden mode (package execmode names it; the programs
@@ -71,6 +76,14 @@ type Agent struct {
 	base         resources.Resources
 	checkpointed resources.Resources
 	attributes   resources.Attributes
+	// oversubscribed is the agent's revocable total: the resource
+	// estimator's latest estimate plus the revocable resources executors
+	// use; oversubscribedSent is what the master was told last.
+	oversubscribed, oversubscribedSent resources.Resources
+
+	// mods are the agent's modules (isolators, resource estimator, QoS
+	// controller, container logger, hooks).
+	mods *agentModules
 
 	containerizer *containerizer.Containerizer
 	fetcher       *fetcher.Fetcher
@@ -92,6 +105,8 @@ type Agent struct {
 
 	// runCtx is Run's context: it bounds launches and waits.
 	runCtx context.Context
+	// stopLoops stops the resource estimator's and QoS controller's loops.
+	stopLoops context.CancelFunc
 	// agentIDCache holds the agent id for other goroutines (the fetcher).
 	agentIDCache atomic.Value
 	// terminateErr is what Run returns once a shutdown completes;
@@ -159,7 +174,12 @@ func New(cfg Config) (*Agent, error) {
 		cfg.ExecutorBinary = exe
 	}
 
+	mods, err := loadModules(context.Background(), &cfg, cfg.Logger.With("component", "agent"))
+	if err != nil {
+		return nil, err
+	}
 	a := &Agent{
+		mods:       mods,
 		cfg:        cfg,
 		log:        cfg.Logger.With("component", "agent"),
 		layout:     sandbox.Layout{WorkDir: cfg.WorkDir},
@@ -174,15 +194,26 @@ func New(cfg Config) (*Agent, error) {
 		state:      stateRecovering,
 	}
 	if err := a.listen(); err != nil {
+		a.releaseModules(containersLeft(cfg.RuntimeDir))
 		return nil, err
 	}
 	a.info = a.agentInfo()
+	a.decorateInfo()
 	if err := a.setupComponents(); err != nil {
 		a.listener.Close()
+		a.releaseModules(containersLeft(cfg.RuntimeDir))
 		return nil, err
 	}
 	a.server = &http.Server{Handler: a.Handler(), ReadHeaderTimeout: 30 * time.Second}
 	return a, nil
+}
+
+// releaseModules unloads the agent's modules; keepIsolators lets plugin
+// isolators run on for the containers the next agent recovers.
+func (a *Agent) releaseModules(keepIsolators bool) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	a.mods.close(ctx, keepIsolators)
 }
 
 // listen binds the agent's port and works out its advertised address.
@@ -227,11 +258,12 @@ func (a *Agent) setupComponents() error {
 		l = launcher.New(launcher.Options{Logger: a.cfg.Logger.With("component", "launcher")})
 	}
 	c, err := containerizer.New(containerizer.Options{
-		RuntimeDir: a.cfg.RuntimeDir,
-		Isolators:  a.cfg.Isolators,
-		Launcher:   l,
-		Fetch:      a.fetch,
-		Logger:     a.cfg.Logger.With("component", "containerizer"),
+		RuntimeDir:      a.cfg.RuntimeDir,
+		Isolators:       a.mods.isolators,
+		Launcher:        l,
+		Fetch:           a.fetch,
+		ContainerLogger: a.mods.logger,
+		Logger:          a.cfg.Logger.With("component", "containerizer"),
 	})
 	if err != nil {
 		return fmt.Errorf("agent: containerizer: %w", err)
@@ -258,15 +290,20 @@ func (a *Agent) setupComponents() error {
 }
 
 // fetch is the containerizer's fetch step: the URIs of the container's
-// command go into its sandbox.
+// command go into its sandbox. The hooks hear of it once it succeeded
+// (slavePostFetchHook).
 func (a *Agent) fetch(ctx context.Context, id *mesospb.ContainerID, cfg *isolator.ContainerConfig) error {
-	return a.fetcher.Fetch(ctx, fetcher.Request{
+	err := a.fetcher.Fetch(ctx, fetcher.Request{
 		ContainerID: id.GetValue(),
 		AgentID:     a.agentIDForFetch(),
 		Command:     cfg.GetCommandInfo(),
 		Sandbox:     cfg.GetDirectory(),
 		User:        cfg.GetUser(),
 	})
+	if err == nil {
+		a.mods.hooks.SlavePostFetchHook(ctx, id, cfg.GetDirectory())
+	}
+	return err
 }
 
 // Addr is the address the agent listens on.
@@ -297,9 +334,17 @@ func (a *Agent) Run(ctx context.Context) error {
 	if err := a.recover(runCtx); err != nil {
 		a.shutdownServer()
 		a.containerizer.Close()
+		a.releaseModules(true)
 		return err
 	}
 	a.diskWatch.Start()
+	// The oversubscription loops stop first when the agent stops, before
+	// their modules are unloaded.
+	loopCtx, stopLoops := context.WithCancel(runCtx)
+	defer stopLoops()
+	a.stopLoops = stopLoops
+	go a.estimatorLoop(loopCtx)
+	go a.qosLoop(loopCtx)
 	for {
 		select {
 		case <-ctx.Done():
@@ -330,6 +375,9 @@ func (a *Agent) stop(err error) {
 // unless the agent shut down for good.
 func (a *Agent) finalize(forGood bool) {
 	a.log.Info("agent terminating", "for_good", forGood)
+	if a.stopLoops != nil {
+		a.stopLoops()
+	}
 	a.diskWatch.Stop()
 	if a.master != nil {
 		if a.unregisterOnExit {
@@ -372,7 +420,11 @@ func (a *Agent) finalize(forGood bool) {
 			a.log.Warn("failed to remove the latest agent symlink", "error", err)
 		}
 	}
+	// Plugin isolators outlive the agent when containers do: the next
+	// agent reattaches to them and recovers the containers.
+	survivors := len(a.containerizer.Containers()) > 0
 	a.containerizer.Close()
+	a.releaseModules(survivors)
 	a.gc.Close()
 	a.shutdownServer()
 }
@@ -406,6 +458,7 @@ func (a *Agent) Handler() http.Handler {
 		mux.HandleFunc("GET "+p, a.serveFlags)
 	}
 	mux.HandleFunc("GET /version", a.serveVersion)
+	mux.Handle("GET /modules", a.mods.host.Handler())
 	a.mountFiles(mux)
 	return httpapi.CleanPaths(mux)
 }

@@ -11,8 +11,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/gomesos/mesos/builtin/isolator"
 	"github.com/gomesos/mesos/core/agent/containerizer"
 	"github.com/gomesos/mesos/core/units"
+	"github.com/gomesos/mesos/modules/runtime/builtin"
 )
 
 // Config is what an agent is started with; cmd/mesos-agent fills it from
@@ -84,10 +88,48 @@ type Config struct {
 	FetcherCacheSize    units.Bytes
 	FetcherStallTimeout time.Duration
 
-	// Isolators in --isolation order; Launcher runs the containers
-	// (default: the launcher package's, re-executing this binary).
+	// Modules is --modules: a manifest's JSON text (the flag layer has
+	// read the file a path or file:// value names); ModulesDir is
+	// --modules_dir. Both empty: no modules are loaded.
+	Modules    []byte
+	ModulesDir string
+	// Catalog holds the built-in modules (manifest libraries without a
+	// file, and the names the flags below fall back to); nil is
+	// builtin/catalog's, with IsolatorOptions.
+	Catalog         *builtin.Catalog
+	IsolatorOptions isolator.Options
+
+	// Isolation is --isolation: isolators by name, in order, each a
+	// loaded Isolator module of that name or a built-in. Isolators, when
+	// not nil, are used instead, as they are (tests).
+	Isolation string
 	Isolators []containerizer.NamedIsolator
-	Launcher  containerizer.Launcher
+	// Launcher runs the containers (default: the launcher package's,
+	// re-executing this binary).
+	Launcher containerizer.Launcher
+
+	// ResourceEstimator is --resource_estimator: a ResourceEstimator
+	// module or built-in by name; "" (or "noop") estimates nothing.
+	// OversubscribedResourcesInterval is how often it is asked
+	// (--oversubscribed_resources_interval, 15secs).
+	ResourceEstimator               string
+	OversubscribedResourcesInterval time.Duration
+	// QoSController is --qos_controller: a QoSController module or
+	// built-in by name; "" (or "noop") corrects nothing.
+	// QoSCorrectionIntervalMin is the least time between two requests for
+	// corrections (--qos_correction_interval_min; Mesos's default, 0, is
+	// raised to MinQoSCorrectionInterval).
+	QoSController            string
+	QoSCorrectionIntervalMin time.Duration
+	// ContainerLogger is --container_logger: a ContainerLogger module or
+	// built-in by name; "" is the built-in sandbox logger.
+	ContainerLogger string
+	// Hooks is --hooks: Hook modules by name, run in that order.
+	Hooks string
+	// Registry collects the modules' metrics (module_*), which
+	// /metrics/snapshot shows under Mesos-style names; nil: a registry
+	// of the agent's own.
+	Registry *prometheus.Registry
 
 	// Flags are the effective flags, for /flags and GET_FLAGS.
 	Flags map[string]string
@@ -112,6 +154,15 @@ const (
 // DefaultVersion is the Mesos release the agent reports.
 const DefaultVersion = "1.11.0"
 
+// The floors of the oversubscription loops' intervals. Mesos asks the QoS
+// controller again as soon as it answered (its
+// --qos_correction_interval_min defaults to 0); each round here gathers
+// every executor's usage, so it is not done more often than this.
+const (
+	MinQoSCorrectionInterval           = time.Second
+	MinOversubscribedResourcesInterval = 100 * time.Millisecond
+)
+
 func (c *Config) setDefaults() {
 	def := func(d *time.Duration, v time.Duration) {
 		if *d <= 0 {
@@ -125,6 +176,12 @@ func (c *Config) setDefaults() {
 	def(&c.RegistrationBackoffFactor, time.Second)
 	def(&c.GCDelay, 7*24*time.Hour)
 	def(&c.DiskWatchInterval, time.Minute)
+	def(&c.OversubscribedResourcesInterval, 15*time.Second)
+	c.OversubscribedResourcesInterval = max(c.OversubscribedResourcesInterval, MinOversubscribedResourcesInterval)
+	c.QoSCorrectionIntervalMin = max(c.QoSCorrectionIntervalMin, MinQoSCorrectionInterval)
+	if c.Registry == nil {
+		c.Registry = prometheus.NewRegistry()
+	}
 	if c.Recover == "" {
 		c.Recover = RecoverReconnect
 	}

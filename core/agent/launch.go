@@ -39,6 +39,9 @@ func (a *Agent) launchExecutor(fw *framework, e *executor, first *mesospb.TaskIn
 	id := e.containerID
 	ctx := a.runCtx
 	go func() {
+		if info := a.decorateExecutorEnvironment(ctx, cfg.GetExecutorInfo()); info != cfg.GetExecutorInfo() {
+			cfg.ExecutorInfo, cfg.CommandInfo = info, info.GetCommand()
+		}
 		err := a.containerizer.Launch(ctx, id, containerizer.LaunchRequest{Config: cfg, Environment: env})
 		var status *mesospb.ContainerStatus
 		if err == nil {

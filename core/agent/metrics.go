@@ -1,12 +1,14 @@
 package agent
 
 import (
+	"maps"
 	"net/http"
 	"runtime"
 	"time"
 
 	"github.com/gomesos/mesos/core/proto/mesospb"
 	"github.com/gomesos/mesos/core/resources"
+	"github.com/gomesos/mesos/modules/decorate"
 )
 
 // counters are the agent's own counts behind /metrics/snapshot.
@@ -125,7 +127,9 @@ func (a *Agent) metricsSnapshot() map[string]float64 {
 
 	total := a.totalResources()
 	nonRevocableTotal, nonRevocableUsed := total.NonRevocable(), used.NonRevocable()
-	revocableTotal, revocableUsed := total.Revocable(), used.Revocable()
+	// The revocable total is the latest oversubscribed total (Mesos's
+	// oversubscribedResources).
+	revocableTotal, revocableUsed := a.oversubscribed, used.Revocable()
 	for _, name := range []string{"cpus", "gpus", "mem", "disk"} {
 		t, u := scalarSum(nonRevocableTotal, name), scalarSum(nonRevocableUsed, name)
 		m["slave/"+name+"_total"] = t
@@ -180,5 +184,11 @@ func (a *Agent) serveMetrics(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusServiceUnavailable)
 		return
 	}
+	// The modules' metrics, under Mesos-style names (modules/<library>/...).
+	flat, err := decorate.Flat(a.cfg.Registry)
+	if err != nil {
+		a.log.Warn("failed to gather the modules' metrics", "error", err)
+	}
+	maps.Copy(m, flat)
 	writeJSON(w, r, m)
 }

@@ -122,6 +122,11 @@ func (a *Agent) finishRecovery() {
 		return
 	}
 	a.state = stateDisconnected
+	// Until the resource estimator answers, the revocable total is what
+	// the recovered executors use.
+	if a.oversubscribed.IsEmpty() {
+		a.oversubscribed = a.usedRevocable()
+	}
 	a.log.Info("Finished recovery; registering with the master", "master", a.cfg.Master, "agent_id", a.agentID())
 	go a.masterLoop(a.runCtx)
 }

@@ -33,7 +33,11 @@ func (a *Agent) subscribeCall() *agentmasterpb.AgentCall {
 		CheckpointedResources: a.checkpointed.Protos(),
 		Version:               proto.String(a.cfg.Version),
 		Address:               a.address(),
+		// The latest revocable total (Mesos sends it right after the
+		// registration; the master takes it with it).
+		OversubscribedResources: a.oversubscribed.Protos(),
 	}
+	a.oversubscribedSent = a.oversubscribed
 	for _, c := range capabilities() {
 		sub.Capabilities = append(sub.Capabilities, &mesospb.AgentInfo_Capability{Type: c.Enum()})
 	}
@@ -111,6 +115,9 @@ func (a *Agent) registered(conn *masterConn, sub *agentmasterpb.AgentEvent_Subsc
 		a.log.Info("Re-registered with master", "master", sub.GetMasterInfo().GetPid(), "agent_id", id)
 	}
 	a.state = stateRunning
+	if !a.oversubscribed.Equal(a.oversubscribedSent) {
+		a.sendOversubscribed()
+	}
 	a.updates.Resume()
 	a.checkCleanupDone()
 }

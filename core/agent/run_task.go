@@ -38,7 +38,9 @@ func (a *Agent) runTask(fwInfo *mesospb.FrameworkInfo, ti *mesospb.TaskInfo) {
 	} else {
 		info = a.commandExecutorInfo(fw, ti)
 	}
-	a.launchTasks(fw, info, &queuedLaunch{list: []*mesospb.TaskInfo{proto.Clone(ti).(*mesospb.TaskInfo)}})
+	ti = proto.CloneOf(ti)
+	a.decorateTaskLabels(ti, info, fw.info)
+	a.launchTasks(fw, info, &queuedLaunch{list: []*mesospb.TaskInfo{ti}})
 }
 
 // runTaskGroup launches a task group under the default executor.
@@ -68,7 +70,9 @@ func (a *Agent) runTaskGroup(fwInfo *mesospb.FrameworkInfo, execInfo *mesospb.Ex
 	}
 	var list []*mesospb.TaskInfo
 	for _, t := range group.GetTasks() {
-		list = append(list, proto.Clone(t).(*mesospb.TaskInfo))
+		t = proto.CloneOf(t)
+		a.decorateTaskLabels(t, info, fw.info)
+		list = append(list, t)
 	}
 	a.launchTasks(fw, info, &queuedLaunch{list: list, group: true})
 }

@@ -18,6 +18,7 @@ import (
 // safe with the agent; nil for the agent's own updates.
 func (a *Agent) statusUpdate(frameworkID string, status *mesospb.TaskStatus, from *executor) {
 	status = proto.Clone(status).(*mesospb.TaskStatus)
+	status = a.decorateStatus(frameworkID, status)
 	if status.AgentId == nil {
 		status.AgentId = a.agentIDProto()
 	}

@@ -132,6 +132,7 @@ func (a *Agent) sendExecutorTerminatedUpdate(fw *framework, e *executor, taskID 
 // its sandbox is scheduled for garbage collection after --gc_delay.
 func (a *Agent) removeExecutor(fw *framework, e *executor) {
 	a.log.Info("Cleaning up executor", "executor", e.id, "framework", fw.id, "container", e.containerID.GetValue())
+	a.executorRemoved(fw, e)
 	if e.checkpoint {
 		if run, err := a.metaRun(e); err == nil {
 			if err := checkpoint.Touch(run.SentinelPath()); err != nil {

@@ -299,6 +299,13 @@ func (s *testScheduler) offer() *mesospb.Offer {
 // launch accepts an offer with tasks.
 func (s *testScheduler) launch(o *mesospb.Offer, tasks ...*mesospb.TaskInfo) {
 	s.t.Helper()
+	s.launchRefusing(o, 0, tasks...)
+}
+
+// launchRefusing accepts an offer with tasks and refuses what is left of
+// the agent for refuse seconds.
+func (s *testScheduler) launchRefusing(o *mesospb.Offer, refuse float64, tasks ...*mesospb.TaskInfo) {
+	s.t.Helper()
 	for _, t := range tasks {
 		t.AgentId = o.GetAgentId()
 	}
@@ -310,7 +317,7 @@ func (s *testScheduler) launch(o *mesospb.Offer, tasks ...*mesospb.TaskInfo) {
 				Type:   mesospb.Offer_Operation_LAUNCH.Enum(),
 				Launch: &mesospb.Offer_Operation_Launch{TaskInfos: tasks},
 			}},
-			Filters: &mesospb.Filters{RefuseSeconds: proto.Float64(0)},
+			Filters: &mesospb.Filters{RefuseSeconds: proto.Float64(refuse)},
 		},
 	})
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gomesos/mesos/core/agent/containerizer/launcher"
 	"github.com/gomesos/mesos/core/proto/mesospb"
+	"github.com/gomesos/mesos/modules/kinds/containerlogger"
 	"github.com/gomesos/mesos/modules/kinds/isolator"
 )
 
@@ -51,8 +52,12 @@ type Options struct {
 	// Launcher; required.
 	Launcher Launcher
 	// Fetch is optional.
-	Fetch  FetchFunc
-	Logger *slog.Logger
+	Fetch FetchFunc
+	// ContainerLogger says where containers' stdout and stderr go (the
+	// --container_logger module); nil keeps them in the sandbox's stdout
+	// and stderr files.
+	ContainerLogger containerlogger.ContainerLogger
+	Logger          *slog.Logger
 	// WatchStopTimeout bounds how long a destroy waits for isolators'
 	// Watch calls to return once cancelled. Default 5s.
 	WatchStopTimeout time.Duration
@@ -68,6 +73,8 @@ type Containerizer struct {
 	isolators   []NamedIsolator
 	launcher    Launcher
 	fetch       FetchFunc
+	logger      containerlogger.ContainerLogger
+	forwarders  sync.WaitGroup
 	log         *slog.Logger
 	watchStop   time.Duration
 	keepEnded   int
@@ -138,6 +145,7 @@ func New(opts Options) (*Containerizer, error) {
 		isolators:  append([]NamedIsolator(nil), opts.Isolators...),
 		launcher:   opts.Launcher,
 		fetch:      opts.Fetch,
+		logger:     opts.ContainerLogger,
 		log:        opts.Logger,
 		watchStop:  opts.WatchStopTimeout,
 		keepEnded:  opts.KeepTerminations,
@@ -159,7 +167,8 @@ func New(opts Options) (*Containerizer, error) {
 
 // Close stops following the containers without destroying them, as if the
 // agent stopped: they keep running, and a new Containerizer over the same
-// runtime directory recovers them. Launches in flight fail.
+// runtime directory recovers them. Launches in flight fail. Forwarded
+// output stops being read (the next Containerizer reads on).
 func (c *Containerizer) Close() {
 	c.mu.Lock()
 	c.closed = true
@@ -170,6 +179,16 @@ func (c *Containerizer) Close() {
 	}
 	c.mu.Unlock()
 	c.closeCancel()
+	done := make(chan struct{})
+	go func() {
+		c.forwarders.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(c.watchStop):
+		c.log.Warn("container output forwarders did not stop", "waited", c.watchStop)
+	}
 }
 
 // Containers lists the containers not yet destroyed.

@@ -132,6 +132,17 @@ func (c *Containerizer) launch(ctx context.Context, ct *container, agentEnv map[
 		c.log.Error("launch info rejected", "container", ct.key, "err", err)
 		return err
 	}
+	out, err := c.prepareOutput(ctx, ct)
+	if err != nil {
+		return err
+	}
+	out.apply(spec)
+	// Until the process runs, the read ends are ours to close.
+	defer func() {
+		if out != nil {
+			out.close()
+		}
+	}()
 
 	if err := c.move(ct, StateIsolating); err != nil {
 		return err
@@ -143,6 +154,9 @@ func (c *Containerizer) launch(ctx context.Context, ct *container, agentEnv map[
 	c.mu.Lock()
 	ct.proc = proc
 	c.mu.Unlock()
+	// The process holds the streams' write ends: forward what it writes,
+	// also when the launch fails from here (until it is killed).
+	c.startForwarding(ct.id, out)
 	if err := c.isolate(ctx, ct, proc.Pid()); err != nil {
 		return err
 	}

@@ -75,6 +75,7 @@ func (c *Containerizer) Recover(ctx context.Context, known KnownFunc) error {
 			return fmt.Errorf("recover isolator %s: %w", iso.Name, err)
 		}
 	}
+	c.recoverOutput(ctx, kept)
 
 	c.mu.Lock()
 	if c.closed {

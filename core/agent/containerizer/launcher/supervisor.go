@@ -25,6 +25,9 @@ func supervise(dir string) int {
 	goAhead := os.NewFile(3, "go-ahead")
 	stdout := os.NewFile(4, "stdout")
 	stderr := os.NewFile(5, "stderr")
+	// The command gets them as its fds 1 and 2, not as 4 and 5 again.
+	syscall.CloseOnExec(4)
+	syscall.CloseOnExec(5)
 
 	// fail reports a failure to start the command where the task's owner
 	// sees it (the sandbox's stderr) and checkpoints it as exit status 1.
@@ -41,6 +44,9 @@ func supervise(dir string) int {
 	spec, err := readSpec(dir)
 	if err != nil {
 		return fail("Failed to read the launch spec: %v", err)
+	}
+	for _, f := range holdFIFOs(spec) {
+		defer f.Close()
 	}
 
 	var b [1]byte

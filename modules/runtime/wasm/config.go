@@ -1,0 +1,66 @@
+package wasm
+
+import (
+	"log/slog"
+	"runtime"
+)
+
+// DefaultMemoryLimitPages bounds a module's memory when neither the spec
+// nor the Config does: 16384 pages of 64 KiB, 1 GiB.
+const DefaultMemoryLimitPages = 16384
+
+// Config configures the WASM runtime of a daemon.
+type Config struct {
+	// CacheDir is where compiled modules are cached across restarts (the
+	// daemon gives a directory under its work dir). Empty: an in-memory
+	// cache shared by the modules this Loader loads.
+	CacheDir string
+	// PoolSize is how many instances of one module may serve calls at
+	// once (0: GOMAXPROCS). Kinds whose state lives in the instance always
+	// get one.
+	PoolSize int
+	// MemoryLimitPages bounds a module's memory when its spec sets no
+	// limit (0: DefaultMemoryLimitPages).
+	MemoryLimitPages uint32
+	// Interpreter runs modules in wazero's interpreter instead of the
+	// compiler (for comparison; platforms without the compiler use the
+	// interpreter anyway).
+	Interpreter bool
+	// Uninterruptible compiles modules without the checks that let a
+	// call's deadline stop guest code while it runs (wazero's
+	// WithCloseOnContextDone). With wazero v1.12 those checks leave the
+	// guest to the host on every loop iteration and make Go guests 5 to 20
+	// times slower (wazero issue #2466; fixes are pending upstream). Without
+	// them a guest stuck in a loop can never be stopped: its caller waits
+	// for ever, and Go's stop-the-world phases may wait with it. Only for
+	// modules trusted not to loop; deadlines are then checked only before
+	// a call starts.
+	Uninterruptible bool
+	// Logger receives the runtime's logs and the modules' stdout and
+	// stderr (nil: slog.Default()).
+	Logger *slog.Logger
+}
+
+func (c Config) poolSize() int {
+	if c.PoolSize > 0 {
+		return c.PoolSize
+	}
+	return runtime.GOMAXPROCS(0)
+}
+
+func (c Config) logger() *slog.Logger {
+	if c.Logger != nil {
+		return c.Logger
+	}
+	return slog.Default()
+}
+
+func (c Config) memoryLimit(specPages uint32) uint32 {
+	switch {
+	case specPages > 0:
+		return specPages
+	case c.MemoryLimitPages > 0:
+		return c.MemoryLimitPages
+	}
+	return DefaultMemoryLimitPages
+}

@@ -1,0 +1,114 @@
+package wasm
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
+)
+
+// runtimes holds the wazero runtimes of a Loader, one per memory limit
+// (the limit is a runtime setting), and in each the modules compiled so
+// far by content: loading a .wasm file again (a second spec naming it, a
+// module restarted after it failed) only instantiates it. Compiled
+// modules are kept until the Loader closes.
+type runtimes struct {
+	mu  sync.Mutex
+	rts map[uint32]*sharedRuntime
+}
+
+type sharedRuntime struct {
+	rt   wazero.Runtime
+	wasi *once // WASI's host module, instantiated on first need
+	code map[[sha256.Size]byte]*once
+}
+
+// once is a result computed by the first caller, which later callers wait
+// for.
+type once struct {
+	ready chan struct{}
+	code  wazero.CompiledModule
+	err   error
+}
+
+// get returns the runtime for modules limited to limitPages.
+func (r *runtimes) get(newRuntime func() wazero.Runtime, limitPages uint32) *sharedRuntime {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.rts == nil {
+		r.rts = map[uint32]*sharedRuntime{}
+	}
+	sr := r.rts[limitPages]
+	if sr == nil {
+		sr = &sharedRuntime{rt: newRuntime(), code: map[[sha256.Size]byte]*once{}}
+		r.rts[limitPages] = sr
+	}
+	return sr
+}
+
+// compile returns wasm (whose SHA-256 is sum) compiled in sr, compiling
+// it if no load did before.
+func (r *runtimes) compile(ctx context.Context, sr *sharedRuntime, sum [sha256.Size]byte, wasm []byte) (wazero.CompiledModule, error) {
+	r.mu.Lock()
+	c, found := sr.code[sum]
+	if !found {
+		c = &once{ready: make(chan struct{})}
+		sr.code[sum] = c
+	}
+	r.mu.Unlock()
+	if !found {
+		c.code, c.err = sr.rt.CompileModule(ctx, wasm)
+		if c.err != nil {
+			c.err = fmt.Errorf("compiling: %w", c.err)
+			r.mu.Lock()
+			delete(sr.code, sum) // a later load may try again
+			r.mu.Unlock()
+		}
+		close(c.ready)
+	}
+	return c.wait(ctx)
+}
+
+// instantiateWASI makes WASI available in sr, once.
+func (r *runtimes) instantiateWASI(ctx context.Context, sr *sharedRuntime) error {
+	r.mu.Lock()
+	w, found := sr.wasi, sr.wasi != nil
+	if !found {
+		w = &once{ready: make(chan struct{})}
+		sr.wasi = w
+	}
+	r.mu.Unlock()
+	if !found {
+		if _, err := wasi_snapshot_preview1.Instantiate(context.WithoutCancel(ctx), sr.rt); err != nil {
+			w.err = fmt.Errorf("instantiating WASI: %w", err)
+		}
+		close(w.ready)
+	}
+	_, err := w.wait(ctx)
+	return err
+}
+
+func (o *once) wait(ctx context.Context) (wazero.CompiledModule, error) {
+	select {
+	case <-o.ready:
+		return o.code, o.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// close closes every runtime and what was compiled in it.
+func (r *runtimes) close(ctx context.Context) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var errs []error
+	for _, sr := range r.rts {
+		errs = append(errs, sr.rt.Close(ctx))
+	}
+	r.rts = nil
+	return errors.Join(errs...)
+}
