@@ -16,6 +16,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/gomesos/mesos/cmd/internal/agentflags"
 	"github.com/gomesos/mesos/cmd/internal/cmdutil"
 	"github.com/gomesos/mesos/cmd/internal/executors"
 	"github.com/gomesos/mesos/core/agent"
@@ -38,18 +39,18 @@ func main() {
 // arguments, environment, output and context (the agent runs until ctx
 // ends).
 func run(ctx context.Context, args, env []string, stdout, stderr io.Writer) int {
-	fs, f := newFlags()
+	fs, f := agentflags.New()
 	if code, done := cmdutil.Load(fs, flags.Sources{Args: args, Env: env}, stdout, stderr); done {
 		return code
 	}
 	if f.Version {
 		return cmdutil.PrintVersion(stdout)
 	}
-	if err := f.check(fs); err != nil {
+	if err := f.Check(fs); err != nil {
 		return cmdutil.UsageError(fs, stderr, err.Error())
 	}
 	logger := cmdutil.Start(fs, &f.Logging, stderr)
-	cfg, err := f.config(fs, env, logger)
+	cfg, err := f.Config(fs, env, logger)
 	if err != nil {
 		return cmdutil.UsageError(fs, stderr, err.Error())
 	}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gomesos/mesos/cmd/internal/agentflags"
 )
 
 func TestRun(t *testing.T) {
@@ -97,7 +99,7 @@ func TestPortInUse(t *testing.T) {
 
 // TestDefaults pins the defaults the brief and Mesos's documentation give.
 func TestDefaults(t *testing.T) {
-	fs, _ := newFlags()
+	fs, _ := agentflags.New()
 	want := map[string]string{
 		"port":                              "5051",
 		"containerizers":                    "mesos",

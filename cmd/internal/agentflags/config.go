@@ -1,4 +1,4 @@
-package main
+package agentflags
 
 import (
 	"encoding/json"
@@ -13,7 +13,7 @@ import (
 )
 
 // config turns the loaded flags into the agent's Config.
-func (f *agentFlags) config(fs *flags.FlagSet, env []string, logger *slog.Logger) (agent.Config, error) {
+func (f *Flags) Config(fs *flags.FlagSet, env []string, logger *slog.Logger) (agent.Config, error) {
 	if fs.Lookup("master_detector").IsSet() {
 		return agent.Config{}, errors.New("--master_detector is not supported yet; give the master with --master=host:port")
 	}

@@ -1,4 +1,8 @@
-package main
+// Package agentflags declares mesos-agent's flags, with Mesos's names,
+// defaults and help, and turns them into the agent's Config. mesos-agent
+// loads them from its command line and MESOS_* environment; mesos-local
+// loads them from the environment only, as Apache Mesos's mesos-local does.
+package agentflags
 
 import (
 	"encoding/json"
@@ -10,11 +14,11 @@ import (
 	"github.com/gomesos/mesos/core/units"
 )
 
-// agentFlags are mesos-agent's flags, declared in newFlags with Mesos's
+// Flags are mesos-agent's flags, declared in New with Mesos's
 // names, defaults and help (docs/configuration/agent.md and
 // master-and-agent.md of Mesos 1.x). Every agent flag lives here; the
 // isolator- and image-specific flags of Mesos come with those features.
-type agentFlags struct {
+type Flags struct {
 	cmdutil.Common
 	cmdutil.Logging
 
@@ -77,8 +81,8 @@ type agentFlags struct {
 	SystemdRuntimeDirectory           string
 }
 
-func newFlags() (*flags.FlagSet, *agentFlags) {
-	f := &agentFlags{}
+func New() (*flags.FlagSet, *Flags) {
+	f := &Flags{}
 	fs := flags.NewFlagSet("mesos-agent")
 	fs.SetEnvPrefix(cmdutil.EnvPrefix)
 
@@ -374,7 +378,7 @@ func newFlags() (*flags.FlagSet, *agentFlags) {
 
 // check applies the rules between flags that mesos-agent's main enforces
 // after loading (and after --version, which must work on its own).
-func (f *agentFlags) check(fs *flags.FlagSet) error {
+func (f *Flags) Check(fs *flags.FlagSet) error {
 	if err := f.Common.Check(fs); err != nil {
 		return err
 	}
