@@ -178,11 +178,13 @@ func setAllocationRole(msg proto.Message, role string) {
 func (m *Master) launchTasks(lc *launchContext, infos []*mesospb.TaskInfo, remaining resources.Resources) resources.Resources {
 	for _, orig := range infos {
 		ti := proto.Clone(orig).(*mesospb.TaskInfo)
+		m.decorateTaskResources(ti, remaining)
 		taskRes, execRes, err := m.validateTask(lc, ti, remaining)
 		if err != nil {
 			m.rejectTask(lc.fw, orig, err)
 			continue
 		}
+		m.decorateTaskLabels(lc, ti)
 		remaining = remaining.Subtract(taskRes).Subtract(execRes)
 		if ti.Executor != nil && m.executorOf(lc, ti.GetExecutor().GetExecutorId().GetValue()) == nil {
 			m.addExecutor(lc, ti.GetExecutor(), execRes)

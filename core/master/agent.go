@@ -256,5 +256,6 @@ func (m *Master) removeAgent(a *agent, why string, how removal) {
 	m.queueAllocatorEvent(&allocator.Event{Kind: &allocator.Event_AgentRemoved{AgentRemoved: &allocator.AgentRemoved{AgentId: a.id}}})
 	m.sendAgentLost(a.id)
 	m.publishAgentRemoved(a.id)
+	m.agentLostHook(a.info)
 	m.log.Warn("agent removed", "agent", a.id, "hostname", a.info.GetHostname(), "reason", why)
 }

@@ -31,6 +31,9 @@ func (m *Master) allocateSoon() {
 // allocations go to the allocator in one call, and what comes back is
 // checked and offered.
 func (m *Master) allocate(ctx context.Context) {
+	if m.currentRole() != roleLeading {
+		return // the allocator is initialized when this master leads
+	}
 	m.allocationSoon = false
 	if m.allocTimer != nil {
 		m.allocTimer.Stop()

@@ -1,13 +1,19 @@
 package master
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/gomesos/mesos/core/registry"
+	"github.com/gomesos/mesos/hooks"
 	"github.com/gomesos/mesos/modules/kinds/allocator"
+	"github.com/gomesos/mesos/modules/kinds/mastercontender"
+	"github.com/gomesos/mesos/modules/kinds/masterdetector"
 )
 
 // Config is what a master is started with; cmd/mesos-master fills it from
@@ -84,8 +90,37 @@ type Config struct {
 	AuthenticateReadOnly  bool
 	AuthenticateReadWrite bool
 
-	// Allocator decides who gets which free resources.
-	Allocator allocator.Allocator
+	// Allocator decides who gets which free resources. AllocatorSnapshot,
+	// when set, is bound to the master by New: an allocator decorator that
+	// hands over to a built-in (decorate.AllocatorOptions.Snapshot) reads
+	// the master's state through it.
+	Allocator         allocator.Allocator
+	AllocatorSnapshot *AllocatorSnapshot
+
+	// Contender and Detector elect the leading master (--zk, or
+	// --master_contender and --master_detector): the master contends with
+	// its MasterInfo and leads once the detector names it (leadership.go).
+	// Both nil: this master is the only one and leads from the start, as
+	// with Mesos's standalone contender and detector.
+	Contender mastercontender.MasterContender
+	Detector  masterdetector.MasterDetector
+
+	// Hooks are the --hooks master hooks (masterLaunchTaskLabelDecorator,
+	// masterLaunchTaskResourceDecorator, masterSlaveLostHook); nil runs
+	// none.
+	Hooks *hooks.Manager
+
+	// Whitelist is --whitelist: a file of agent hostnames, one per line,
+	// re-read every WhitelistInterval (Mesos: 5secs); only those agents
+	// are offered. Empty (or "*"): every agent is.
+	Whitelist         string
+	WhitelistInterval time.Duration
+
+	// Modules serves GET /modules (the module host's status); nil answers
+	// an empty list. ModuleMetrics are the modules' metrics, added to
+	// /metrics/snapshot under Mesos-style names (modules/<library>/...).
+	Modules       http.Handler
+	ModuleMetrics prometheus.Gatherer
 	// Logger receives the master's structured logs.
 	Logger *slog.Logger
 	// Now is the clock (tests substitute their own).
@@ -129,6 +164,9 @@ func (c *Config) setDefaults() {
 	if c.MaxOperatorEventStreamSubscribers <= 0 {
 		c.MaxOperatorEventStreamSubscribers = 1000
 	}
+	if c.WhitelistInterval <= 0 {
+		c.WhitelistInterval = 5 * time.Second
+	}
 	if c.Hostname == "" {
 		c.Hostname = c.IP
 	}
@@ -149,6 +187,9 @@ func (c *Config) validate() error {
 	}
 	if c.Port <= 0 || c.Port > 65535 {
 		return fmt.Errorf("master: invalid port %d", c.Port)
+	}
+	if (c.Contender == nil) != (c.Detector == nil) {
+		return errors.New("master: a master contender needs a master detector, and the other way round")
 	}
 	return nil
 }

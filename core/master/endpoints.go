@@ -29,10 +29,13 @@ func (m *Master) registerEndpoints(mux *http.ServeMux) {
 			}
 		}
 	}
+	// The endpoints that change things are the leader's: the others
+	// redirect to it, as Mesos's do.
 	readWrite := func(h func(w http.ResponseWriter, r *http.Request)) http.HandlerFunc {
+		leaderOnly := m.leaderOnly(h)
 		return func(w http.ResponseWriter, r *http.Request) {
 			if m.authenticated(w, r, true) {
-				h(w, r)
+				leaderOnly(w, r)
 			}
 		}
 	}
@@ -67,6 +70,7 @@ func (m *Master) registerEndpoints(mux *http.ServeMux) {
 	both("flags", readOnly(m.serveFlags))
 	mux.HandleFunc("/version", m.serveVersion)
 	mux.HandleFunc("/metrics/snapshot", readOnly(m.serveMetrics))
+	mux.HandleFunc("/modules", readOnly(m.serveModules))
 
 	both("reserve", readWrite(m.serveReserve))
 	both("unreserve", readWrite(m.serveUnreserve))
@@ -77,7 +81,7 @@ func (m *Master) registerEndpoints(mux *http.ServeMux) {
 	both("quota/{role...}", readWrite(m.serveQuota))
 	both("weights", readWrite(m.serveWeights))
 	both("maintenance/schedule", readWrite(m.serveSchedule))
-	both("maintenance/status", readOnly(m.serveMaintenanceStatus))
+	both("maintenance/status", readOnly(m.leaderOnly(m.serveMaintenanceStatus)))
 	both("machine/down", readWrite(m.serveMachineDown))
 	both("machine/up", readWrite(m.serveMachineUp))
 }
@@ -132,17 +136,6 @@ func writeJSON(w http.ResponseWriter, r *http.Request, body []byte) {
 	_, _ = w.Write(body)
 }
 
-// serveRedirect is /master/redirect: 307 to the leader, which this master
-// always is (leader election is not there yet), as a protocol-relative URL.
-func (m *Master) serveRedirect(w http.ResponseWriter, r *http.Request) {
-	host := m.info.GetHostname()
-	if host == "" {
-		host = m.cfg.IP
-	}
-	w.Header().Set("Location", "//"+host+":"+strconv.Itoa(m.cfg.Port))
-	w.WriteHeader(http.StatusTemporaryRedirect)
-}
-
 func (m *Master) serveFlags(w http.ResponseWriter, r *http.Request) {
 	jw := jsonWriter{}
 	jw.beginObject()
@@ -150,6 +143,20 @@ func (m *Master) serveFlags(w http.ResponseWriter, r *http.Request) {
 	m.writeFlags(&jw)
 	jw.endObject()
 	writeJSON(w, r, jw.buf)
+}
+
+// serveModules is GET /modules: the modules' status, from the module
+// host.
+func (m *Master) serveModules(w http.ResponseWriter, r *http.Request) {
+	if m.cfg.Modules != nil {
+		m.cfg.Modules.ServeHTTP(w, r)
+		return
+	}
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		methodNotAllowed(w, r, http.MethodGet, http.MethodHead)
+		return
+	}
+	writeJSON(w, r, []byte(`{"modules":[]}`))
 }
 
 func (m *Master) serveVersion(w http.ResponseWriter, r *http.Request) {

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"google.golang.org/protobuf/proto"
@@ -16,6 +17,7 @@ import (
 	"github.com/gomesos/mesos/core/proto/maintenancepb"
 	"github.com/gomesos/mesos/core/proto/mesospb"
 	"github.com/gomesos/mesos/core/proto/quotapb"
+	"github.com/gomesos/mesos/core/proto/registrypb"
 	"github.com/gomesos/mesos/core/registry"
 	"github.com/gomesos/mesos/core/uuid"
 	"github.com/gomesos/mesos/modules/kinds/allocator"
@@ -88,6 +90,23 @@ type Master struct {
 
 	// fatal ends the loop: Run returns it (Mesos exits in these cases).
 	fatal error
+
+	// Leadership (leadership.go). role and leader are read by the HTTP
+	// handlers, which must answer without the loop (redirects), so they
+	// are atomic; only the loop (and New) writes them.
+	role   atomic.Int32
+	leader atomic.Pointer[mesospb.MasterInfo]
+	// What runs only while leading: the allocation and registry GC
+	// tickers, and the registrar's failure.
+	allocTicker, gcTicker *time.Ticker
+	registrarDone         <-chan struct{}
+	// bg counts the goroutines Run starts (election, whitelist watch,
+	// hooks); Run waits for them before it returns.
+	bg sync.WaitGroup
+
+	// The agent whitelist (whitelist.go): nil while every agent may be
+	// offered.
+	whitelist *allocator.WhitelistUpdated
 
 	// operatorMu serializes the operator calls that change the registry
 	// (weights, quota, maintenance, agent state) across their two steps, a
@@ -170,6 +189,14 @@ func New(cfg Config) (*Master, error) {
 	for role, w := range cfg.Weights {
 		m.weights[role] = w
 	}
+	if cfg.Contender == nil {
+		// Standalone: the only master, leading from the start.
+		m.role.Store(int32(roleLeading))
+		m.leader.Store(m.info)
+	}
+	if cfg.AllocatorSnapshot != nil {
+		cfg.AllocatorSnapshot.m.Store(m)
+	}
 	return m, nil
 }
 
@@ -180,47 +207,86 @@ func (m *Master) ID() string { return m.id }
 func (m *Master) Info() *mesospb.MasterInfo { return proto.Clone(m.info).(*mesospb.MasterInfo) }
 
 // Handler serves the master's HTTP API: the scheduler and agent
-// protocols, the operator API and Mesos's endpoints (endpoints.go).
+// protocols, the operator API and Mesos's endpoints (endpoints.go). A
+// master that does not lead redirects what only the leader serves
+// (redirect.go).
 func (m *Master) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /api/v1/scheduler", m.serveScheduler)
-	mux.HandleFunc("POST "+AgentAPIPath, m.serveAgent)
+	mux.HandleFunc("POST /api/v1/scheduler", m.leaderOnly(m.serveScheduler))
+	mux.HandleFunc("POST "+AgentAPIPath, m.leaderOnly(m.serveAgent))
 	mux.HandleFunc("/api/v1", m.serveOperator)
 	m.registerEndpoints(mux)
 	return httpapi.CleanPaths(mux)
 }
 
-// Run recovers the registry, initializes the allocator with what it holds
-// and runs the master's loop until ctx ends. It fails when the registry
-// cannot be read or written: a master that cannot persist must not lead.
+// Run runs the master until ctx ends. A standalone master (no Contender)
+// recovers the registry and leads at once; one with a Contender serves as
+// a follower, redirecting to the leader, until the Detector names it, and
+// then recovers the registry and leads (leadership.go). Run fails when the
+// registry cannot be read or written, since a master that cannot persist
+// must not lead, and when a leading master loses its leadership
+// (ErrLostLeadership): Mesos's master exits then, and so should the
+// process, to come back as a contender.
 func (m *Master) Run(ctx context.Context) error {
-	defer close(m.stopped)
+	ctx, cancel := context.WithCancel(ctx)
+	defer func() {
+		cancel()
+		close(m.stopped)
+		m.bg.Wait()
+		m.stopTickers()
+	}()
 	if m.ownsRegistrar {
 		defer m.registrar.Close()
 	}
-	now := m.cfg.Now()
-	m.startTime, m.electedTime = now, now
-	reg, err := m.registrar.Recover(ctx, m.info)
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil // stopped while starting
+	m.startTime = m.cfg.Now()
+	m.loadWhitelist()
+	if m.cfg.Contender == nil {
+		m.electedTime = m.startTime
+		reg, err := m.registrar.Recover(ctx, m.info)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil // stopped while starting
+			}
+			return fmt.Errorf("master: %w", err)
 		}
-		return fmt.Errorf("master: %w", err)
+		if err := m.lead(ctx, reg); err != nil {
+			return err
+		}
+	} else {
+		m.startElection(ctx)
 	}
+	m.watchWhitelist(ctx)
+	return m.loop(ctx)
+}
+
+// lead takes the recovered registry and starts leading: the allocator is
+// initialized with what the registry holds, the allocation cycles start
+// and the agents admitted by earlier masters have
+// --agent_reregister_timeout to come back.
+func (m *Master) lead(ctx context.Context, reg *registrypb.Registry) error {
 	m.recover(reg)
 	if _, err := m.cfg.Allocator.Initialize(ctx, m.initializeRequest()); err != nil {
 		return fmt.Errorf("master: initialize allocator: %w", err)
 	}
+	if m.whitelist != nil {
+		m.queueAllocatorEvent(&allocator.Event{Kind: &allocator.Event_WhitelistUpdated{WhitelistUpdated: proto.CloneOf(m.whitelist)}})
+	}
+	m.role.Store(int32(roleLeading))
+	m.allocTicker = time.NewTicker(m.cfg.AllocationInterval)
+	m.gcTicker = time.NewTicker(m.cfg.RegistryGCInterval)
+	m.registrarDone = m.registrar.Done()
 	m.log.Info("master started", "id", m.id, "pid", m.pid, "allocation_interval", m.cfg.AllocationInterval,
 		"recovered_agents", len(m.recoveredAgents))
 	if len(m.recoveredAgents) > 0 {
 		m.afterFunc(m.cfg.AgentReregisterTimeout, m.recoveredAgentsTimeout)
 	}
+	return nil
+}
 
-	ticker := time.NewTicker(m.cfg.AllocationInterval)
-	defer ticker.Stop()
-	gc := time.NewTicker(m.cfg.RegistryGCInterval)
-	defer gc.Stop()
+// loop runs the closures handed to the loop, and the allocation and
+// registry GC cycles while leading, until ctx ends or something fatal
+// happens.
+func (m *Master) loop(ctx context.Context) error {
 	for {
 		select {
 		case <-ctx.Done():
@@ -228,11 +294,11 @@ func (m *Master) Run(ctx context.Context) error {
 			return nil
 		case fn := <-m.work:
 			fn()
-		case <-ticker.C:
+		case <-tickerC(m.allocTicker):
 			m.allocate(ctx)
-		case <-gc.C:
+		case <-tickerC(m.gcTicker):
 			m.registryGC()
-		case <-m.registrar.Done():
+		case <-m.registrarDone:
 			m.shutdown()
 			return fmt.Errorf("master: the registrar failed, so this master cannot go on leading: %w", m.registrar.Err())
 		}
@@ -243,10 +309,35 @@ func (m *Master) Run(ctx context.Context) error {
 	}
 }
 
-// initializeRequest is what the allocator starts with: the interval, and
-// the weights and quotas recovered from the registry.
+// tickerC is t's channel; nil (never ready) for no ticker.
+func tickerC(t *time.Ticker) <-chan time.Time {
+	if t == nil {
+		return nil
+	}
+	return t.C
+}
+
+func (m *Master) stopTickers() {
+	for _, t := range []*time.Ticker{m.allocTicker, m.gcTicker} {
+		if t != nil {
+			t.Stop()
+		}
+	}
+}
+
+// goBg runs fn on a goroutine Run waits for.
+func (m *Master) goBg(fn func()) {
+	m.bg.Go(fn)
+}
+
+// initializeRequest is what the allocator starts with: the interval, the
+// weights and quotas recovered from the registry, and how many agents an
+// earlier master admitted (to wait for after a failover).
 func (m *Master) initializeRequest() *allocator.InitializeRequest {
-	init := &allocator.InitializeRequest{AllocationIntervalNanos: int64(m.cfg.AllocationInterval)}
+	init := &allocator.InitializeRequest{
+		AllocationIntervalNanos: int64(m.cfg.AllocationInterval),
+		ExpectedAgentCount:      int32(len(m.recoveredAgents)),
+	}
 	for _, role := range sortedKeys(m.weights) {
 		init.Weights = append(init.Weights, &mesospb.WeightInfo{Role: proto.String(role), Weight: proto.Float64(m.weights[role])})
 	}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"maps"
 	"os"
 	"runtime"
 	"strconv"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/gomesos/mesos/core/proto/mesospb"
 	"github.com/gomesos/mesos/core/resources"
+	"github.com/gomesos/mesos/modules/decorate"
 )
 
 // /metrics/snapshot and GET_METRICS: one flat map of Mesos's metric names
@@ -65,6 +67,14 @@ func (m *Master) snapshotMetrics(ctx context.Context) (map[string]float64, error
 	for k, v := range m.registrar.Stats().Metrics() {
 		out[k] = v
 	}
+	if m.cfg.ModuleMetrics != nil {
+		// The modules' metrics, under Mesos-style names (modules/<library>/...).
+		flat, err := decorate.Flat(m.cfg.ModuleMetrics)
+		if err != nil {
+			m.log.Warn("failed to gather the modules' metrics", "error", err)
+		}
+		maps.Copy(out, flat)
+	}
 	addSystemMetrics(out)
 	return out, nil
 }
@@ -79,7 +89,10 @@ func (m *Master) loopMetrics() map[string]float64 {
 		out[name] = float64(v)
 	}
 	out["master/uptime_secs"] = m.cfg.Now().Sub(m.startTime).Seconds()
-	out["master/elected"] = 1
+	out["master/elected"] = 0
+	if m.elected() {
+		out["master/elected"] = 1
+	}
 
 	var connected, active float64
 	for _, a := range m.agents {

@@ -65,6 +65,8 @@ func (m *Master) makeOffer(alloc *allocator.Allocation) (*offer, *mesospb.Offer,
 		return nil, nil, errorf("framework %s is not active", alloc.GetFrameworkId())
 	case a == nil || !a.active:
 		return nil, nil, errorf("agent %s is not active", alloc.GetAgentId())
+	case !m.agentWhitelisted(a):
+		return nil, nil, errorf("agent %s (%s) is not in the --whitelist", a.id, a.info.GetHostname())
 	}
 	r, err := resources.FromProtos(alloc.GetResources())
 	if err != nil {

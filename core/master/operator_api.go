@@ -41,6 +41,11 @@ func (m *Master) serveOperator(w http.ResponseWriter, r *http.Request) {
 	if !m.authenticated(w, r, true) {
 		return
 	}
+	m.leaderOnly(m.serveOperatorCall)(w, r)
+}
+
+// serveOperatorCall serves an operator call on the leading master.
+func (m *Master) serveOperatorCall(w http.ResponseWriter, r *http.Request) {
 	var call masterpb.Call
 	if _, err := httpapi.DecodeRequest(r, &call, 0); err != nil {
 		httpapi.WriteError(w, err)

@@ -19,7 +19,9 @@ func (m *Master) writeState(w *jsonWriter) {
 	w.beginObject()
 	m.writeBuild(w)
 	w.fieldFloat("start_time", seconds(m.startTime))
-	w.fieldFloat("elected_time", seconds(m.electedTime)) // always: this master leads
+	if m.elected() {
+		w.fieldFloat("elected_time", seconds(m.electedTime))
+	}
 	w.fieldStr("id", m.id)
 	w.fieldStr("pid", m.pid)
 	w.fieldStr("hostname", m.cfg.Hostname)
@@ -43,9 +45,11 @@ func (m *Master) writeState(w *jsonWriter) {
 	if m.info.Domain != nil {
 		w.fieldProto("domain", m.info.GetDomain())
 	}
-	w.fieldStr("leader", m.pid)
-	w.key("leader_info")
-	w.proto(m.info)
+	if leader := m.leader.Load(); leader != nil {
+		w.fieldStr("leader", leader.GetPid())
+		w.key("leader_info")
+		w.proto(leader)
+	}
 	if m.cfg.Cluster != "" {
 		w.fieldStr("cluster", m.cfg.Cluster)
 	}

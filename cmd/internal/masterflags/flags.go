@@ -1,4 +1,23 @@
-package main
+// Package masterflags declares mesos-master's flags, with Mesos's names,
+// defaults and help (docs/configuration/master.md and master-and-agent.md
+// of Mesos 1.x), and turns them into a master.Config: the registry, the
+// election (--zk), the modules (--modules, --allocator, --hooks), the
+// log file (--log_dir). mesos-master and mesos-local share it:
+//
+//	fs := flags.NewFlagSet("mesos-master")
+//	f := masterflags.Define(fs) // every master flag, logging ones included
+//	// load fs (cmdutil.Load), then:
+//	err := f.Check()
+//	log, err := f.OpenLog(stderr)  // stderr unless --quiet, and --log_dir
+//	l, err := f.Listen(ctx)        // --ip, --port ("Address already in use")
+//	cfg, release, err := f.Config(ctx, masterflags.Setup{Log: log, Listener: l})
+//	defer release()                // after the master has stopped
+//	m, err := master.New(cfg)
+//
+// A program with flags of its own (mesos-local) declares the master's on
+// a FlagSet of their own, since both have --ip, --port and the logging
+// flags.
+package masterflags
 
 import (
 	"encoding/json"
@@ -8,14 +27,16 @@ import (
 	"github.com/gomesos/mesos/cmd/internal/cmdutil"
 	"github.com/gomesos/mesos/core/flags"
 	"github.com/gomesos/mesos/core/units"
+	"github.com/gomesos/mesos/core/zk"
 )
 
-// masterFlags are mesos-master's flags, declared in newFlags with Mesos's
-// names, defaults and help (docs/configuration/master.md and
-// master-and-agent.md of Mesos 1.x). Every master flag lives here.
-type masterFlags struct {
+// Flags are the master's flags, declared by Define. Every master flag
+// lives here.
+type Flags struct {
 	cmdutil.Common
 	cmdutil.Logging
+
+	fs *flags.FlagSet
 
 	// Required in Mesos's documentation (see check).
 	Quorum  int
@@ -72,10 +93,11 @@ type masterFlags struct {
 // minAgentReregisterTimeout is Mesos's MIN_AGENT_REREGISTER_TIMEOUT.
 const minAgentReregisterTimeout = 10 * units.Minute
 
-func newFlags() (*flags.FlagSet, *masterFlags) {
-	f := &masterFlags{}
-	fs := flags.NewFlagSet("mesos-master")
-	fs.SetEnvPrefix(cmdutil.EnvPrefix)
+// Define declares the master's flags on fs (the flags Mesos's master
+// takes, the logging and master-and-agent ones included) and returns
+// where they land once fs is loaded.
+func Define(fs *flags.FlagSet) *Flags {
+	f := &Flags{fs: fs}
 
 	cmdutil.AddCommon(fs, &f.Common, "master", 5050)
 	cmdutil.AddLogging(fs, &f.Logging)
@@ -332,12 +354,16 @@ func newFlags() (*flags.FlagSet, *masterFlags) {
 			"machines are accepted. Path can be of the form\n"+
 			"`file:///path/to/file` or `/path/to/file`.")
 
-	return fs, f
+	return f
 }
 
-// check applies the rules between flags that mesos-master's main enforces
+// FlagSet is the flag set Define declared the flags on.
+func (f *Flags) FlagSet() *flags.FlagSet { return f.fs }
+
+// Check applies the rules between flags that mesos-master's main enforces
 // after loading (and after --version, which must work on its own).
-func (f *masterFlags) check(fs *flags.FlagSet) error {
+func (f *Flags) Check() error {
+	fs := f.fs
 	if err := f.Common.Check(fs); err != nil {
 		return err
 	}
@@ -355,6 +381,44 @@ func (f *masterFlags) check(fs *flags.FlagSet) error {
 	}
 	if fs.Lookup("master_contender").IsSet() != fs.Lookup("master_detector").IsSet() {
 		return errors.New("Both --master_contender and --master_detector should be specified or omitted")
+	}
+	return f.checkValues()
+}
+
+// checkValues checks the values with a grammar of their own, so that a bad
+// one is reported before anything starts.
+func (f *Flags) checkValues() error {
+	if f.fs.Lookup("zk").IsSet() {
+		if _, err := zk.ParseURL(f.Zk); err != nil {
+			return fmt.Errorf("Failed to parse --zk: %w", err)
+		}
+	}
+	if _, err := parseRoles(f.Roles); err != nil {
+		return err
+	}
+	if _, err := parseWeights(f.Weights); err != nil {
+		return err
+	}
+	if _, err := parsePercentage(f.RecoveryAgentRemovalLimit); err != nil {
+		return err
+	}
+	return f.checkUnsupported()
+}
+
+// checkUnsupported refuses the flags that ask for protection this master
+// does not give yet, rather than run unprotected.
+func (f *Flags) checkUnsupported() error {
+	for name, on := range map[string]bool{
+		"authenticate_agents":          f.AuthenticateAgents,
+		"authenticate_frameworks":      f.AuthenticateFrameworks,
+		"authenticate_http_frameworks": f.AuthenticateHTTPFrameworks,
+	} {
+		if on {
+			return fmt.Errorf("--%s is not supported yet by this master", name)
+		}
+	}
+	if f.fs.Lookup("acls").IsSet() {
+		return errors.New("--acls is not supported yet by this master (it does not authorize requests)")
 	}
 	return nil
 }

@@ -1,0 +1,81 @@
+package master
+
+import (
+	"net"
+	"net/http"
+	"net/netip"
+	"strconv"
+	"strings"
+
+	"github.com/gomesos/mesos/core/proto/mesospb"
+)
+
+// What a master that does not lead answers (Mesos's Master::Http::redirect):
+// the calls only the leader serves are redirected to it with 307 and a
+// protocol-relative Location, //leader-host:port/<same path>; with no
+// leader known they answer 503. An elected master still recovering its
+// registry answers 503 too.
+
+// leaderOnly wraps a handler that only the leading master serves.
+func (m *Master) leaderOnly(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		switch m.currentRole() {
+		case roleLeading:
+			h(w, r)
+		case roleRecovering:
+			http.Error(w, "Master has not finished recovery", http.StatusServiceUnavailable)
+		default:
+			m.redirect(w, r)
+		}
+	}
+}
+
+// redirect answers 307 to the same path on the leader.
+func (m *Master) redirect(w http.ResponseWriter, r *http.Request) {
+	leader := m.leader.Load()
+	if leader == nil {
+		m.log.Warn("not the leading master and no leader is known; cannot redirect", "path", r.URL.Path)
+		http.Error(w, "No leader elected", http.StatusServiceUnavailable)
+		return
+	}
+	m.log.Debug("redirecting to the leading master", "path", r.URL.Path, "leader", describeLeader(leader))
+	w.Header().Set("Location", "//"+leaderAddress(leader)+r.URL.Path)
+	w.WriteHeader(http.StatusTemporaryRedirect)
+}
+
+// serveRedirect is /master/redirect: 307 to the leader's base URL (this
+// master's when it leads), 503 when there is none.
+func (m *Master) serveRedirect(w http.ResponseWriter, r *http.Request) {
+	leader := m.leader.Load()
+	if leader == nil {
+		http.Error(w, "No leader elected", http.StatusServiceUnavailable)
+		return
+	}
+	w.Header().Set("Location", "//"+leaderAddress(leader))
+	w.WriteHeader(http.StatusTemporaryRedirect)
+}
+
+// leaderAddress is host:port of a master as Mesos redirects to it: its
+// hostname, else its IP.
+func leaderAddress(info *mesospb.MasterInfo) string {
+	host := info.GetHostname()
+	if host == "" {
+		host = info.GetAddress().GetIp()
+	}
+	if host == "" && info.Ip != nil {
+		host = mesosToIPv4(info.GetIp())
+	}
+	port := info.GetPort()
+	if port == 0 {
+		port = uint32(info.GetAddress().GetPort())
+	}
+	if strings.Contains(host, ":") {
+		return net.JoinHostPort(host, strconv.Itoa(int(port)))
+	}
+	return host + ":" + strconv.Itoa(int(port))
+}
+
+// mesosToIPv4 reads MasterInfo.ip (see ipv4ToMesos).
+func mesosToIPv4(ip uint32) string {
+	return netip.AddrFrom4([4]byte{byte(ip), byte(ip >> 8), byte(ip >> 16), byte(ip >> 24)}).String()
+}
