@@ -113,3 +113,12 @@ test-cluster:
 	scripts/cluster/clean.sh --stale
 	GOMESOS_CLUSTER=1 $(GO) test -count=1 -v -timeout=$(CLUSTER_TIMEOUT) -run='$(CLUSTER_RUN)' ./test/cluster/ ; \
 	  status=$$?; [ "$$GOMESOS_CLUSTER_KEEP" = 1 ] || scripts/cluster/clean.sh --stale; exit $$status
+
+# mesos-local with the repository's modules.json (docs/MODULES.md, "Trying
+# it"): the binpack allocator, the env isolator and the WASM label hook. The
+# manifest's paths are relative to the working directory, this one.
+.PHONY: run-modules
+run-modules: build modules
+	MESOS_MODULES=$(CURDIR)/modules.json MESOS_ALLOCATOR=binpack \
+	MESOS_ISOLATION=posix/cpu,posix/mem,env MESOS_HOOKS=labels \
+	$(BIN)/mesos-local --work_dir=$(CURDIR)/.run
