@@ -51,13 +51,31 @@ func newDetachPaths(stateDir string, spec modules.Spec) (detachPaths, error) {
 	base := unsafeChars.ReplaceAllString(spec.Name, "_") + "-" + hex.EncodeToString(sum[:4])
 	p := detachPaths{
 		record:  filepath.Join(stateDir, "plugin-"+base+".json"),
-		sockets: filepath.Join(stateDir, "sockets"),
+		sockets: socketDir(stateDir),
 		log:     filepath.Join(stateDir, "plugin-"+base+".log"),
 	}
 	if err := os.MkdirAll(p.sockets, 0o700); err != nil {
 		return detachPaths{}, err
 	}
 	return p, nil
+}
+
+// maxSocketDirLen keeps a detached plugin's socket path under the 108-byte
+// limit of a Unix socket address: go-plugin names each socket "plugin"
+// followed by up to 20 random digits in the directory it is given.
+const maxSocketDirLen = 80
+
+// socketDir is where a detached plugin's socket goes: beside its record
+// when that path is short enough, otherwise in a short directory of the
+// temporary directory named after the state directory, so that it is the
+// same one after an agent restart (reattach finds it through the record).
+func socketDir(stateDir string) string {
+	dir := filepath.Join(stateDir, "sockets")
+	if len(dir) <= maxSocketDirLen {
+		return dir
+	}
+	sum := sha256.Sum256([]byte(stateDir))
+	return filepath.Join(os.TempDir(), "gomesos-plugins-"+hex.EncodeToString(sum[:6]))
 }
 
 // readRecord returns nil when there is none.
