@@ -24,7 +24,7 @@ import (
 
 // runCluster starts the master and the agents and waits until ctx ends or
 // one of them fails.
-func runCluster(ctx context.Context, f *localFlags, env []string, stdout, stderr io.Writer, logger *slog.Logger) int {
+func runCluster(ctx context.Context, f *localFlags, env []string, args daemonArgs, stdout, stderr io.Writer, logger *slog.Logger) int {
 	ip := f.IP
 	if ip == "" {
 		// A laptop cluster: loopback unless told otherwise.
@@ -37,7 +37,7 @@ func runCluster(ctx context.Context, f *localFlags, env []string, stdout, stderr
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
-	m, listener, release, err := startMaster(ctx, f, ip, env, stderr)
+	m, listener, release, err := startMaster(ctx, f, ip, env, args.master, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "mesos-local: master: %v\n", err)
 		return cmdutil.ExitFailure
@@ -47,7 +47,7 @@ func runCluster(ctx context.Context, f *localFlags, env []string, stdout, stderr
 
 	var agents []*agent.Agent
 	for i := 0; i < f.NumSlaves; i++ {
-		a, err := newAgent(f, i, ip, masterAddr, firstAgentPort+i, env, logger.With("agent", i))
+		a, err := newAgent(f, i, ip, masterAddr, firstAgentPort+i, env, args.agents, logger.With("agent", i))
 		if err != nil {
 			fmt.Fprintf(stderr, "mesos-local: agent %d: %v\n", i, err)
 			return cmdutil.ExitFailure
@@ -96,9 +96,10 @@ func labelled(what string, err error) error {
 	return fmt.Errorf("%s: %w", what, err)
 }
 
-// startMaster configures the master from the MESOS_* environment with
-// mesos-local's address and work directory.
-func startMaster(ctx context.Context, f *localFlags, ip string, env []string, stderr io.Writer) (*master.Master, net.Listener, func(), error) {
+// startMaster configures the master from its flags on the command line and
+// in the MESOS_* environment, with mesos-local's address and work
+// directory.
+func startMaster(ctx context.Context, f *localFlags, ip string, env, args []string, stderr io.Writer) (*master.Master, net.Listener, func(), error) {
 	fs := flags.NewFlagSet("mesos-local (master)")
 	fs.SetEnvPrefix(cmdutil.EnvPrefix)
 	mf := masterflags.Define(fs)
@@ -107,7 +108,7 @@ func startMaster(ctx context.Context, f *localFlags, ip string, env []string, st
 		"PORT":     strconv.Itoa(f.Port),
 		"WORK_DIR": filepath.Join(f.WorkDir, "master"),
 	})
-	if err := fs.Load(flags.Sources{Env: menv}); err != nil {
+	if err := fs.Load(flags.Sources{Args: args, Env: menv}); err != nil {
 		return nil, nil, nil, err
 	}
 	if err := mf.Check(); err != nil {
@@ -156,9 +157,10 @@ func serveMaster(ctx context.Context, m *master.Master, listener net.Listener, l
 	return runErr
 }
 
-// newAgent configures agent i from the MESOS_* environment with its place
-// in the local cluster: the master, its port and its directories.
-func newAgent(f *localFlags, i int, ip, masterAddr string, port int, env []string, logger *slog.Logger) (*agent.Agent, error) {
+// newAgent configures agent i from its flags on the command line and in the
+// MESOS_* environment, with its place in the local cluster: the master,
+// its port and its directories.
+func newAgent(f *localFlags, i int, ip, masterAddr string, port int, env, args []string, logger *slog.Logger) (*agent.Agent, error) {
 	fs, af := agentflags.New()
 	dir := filepath.Join(f.WorkDir, "agents", strconv.Itoa(i))
 	aenv := withOverrides(env, map[string]string{
@@ -169,7 +171,7 @@ func newAgent(f *localFlags, i int, ip, masterAddr string, port int, env []strin
 		"RUNTIME_DIR":       filepath.Join(dir, "run"),
 		"FETCHER_CACHE_DIR": filepath.Join(dir, "fetch"),
 	})
-	if err := fs.Load(flags.Sources{Env: aenv}); err != nil {
+	if err := fs.Load(flags.Sources{Args: args, Env: aenv}); err != nil {
 		return nil, err
 	}
 	if err := af.Check(fs); err != nil {

@@ -2,18 +2,21 @@
 // with a file registry under --work_dir and no ZooKeeper: the embedded
 // default for trying Mesos out (`make run`) and for end-to-end tests.
 //
-// As Apache Mesos's mesos-local does, it takes its own flags (--ip, --port,
-// --num_slaves, --work_dir and the logging flags) from the command line
-// and MESOS_* environment, and the master's and agents' flags from the
-// MESOS_* environment only (MESOS_ALLOCATION_INTERVAL=2secs,
-// MESOS_ISOLATION=cgroups/mem, ...). Its own flags decide the addresses and
-// directories: the master listens on --ip:--port, agent i on --ip:5051+i;
-// the work directories nest under --work_dir (see --help).
+// It takes its own flags (--ip, --port, --num_slaves, --work_dir and the
+// logging flags) and, on the same command line or as MESOS_* environment
+// variables, the master's and the agents' flags: a flag mesos-local does not
+// declare goes to the master, the agents, or both, whichever declares it
+// (`mesos-local --modules=modules.json --allocator=binpack
+// --isolation=posix/cpu,posix/mem,env`). Its own flags decide the addresses
+// and directories: the master listens on --ip:--port, agent i on
+// --ip:--port+1+i (5051, 5052, ... by default); the work directories nest
+// under --work_dir (see --help).
 //
-// One difference: Mesos's mesos-local silently ignores command-line flags
-// it does not know (it meant to pass master and agent flags through, but
-// never did); this one rejects them like every other binary, because a
-// silently ignored typo is worse than an error.
+// Apache Mesos's mesos-local reads the master's and agents' flags from the
+// environment only and silently ignores command-line flags it does not
+// know; this one passes them on, and rejects a flag that neither the
+// master nor the agent declares, because a silently ignored typo is worse
+// than an error.
 package main
 
 import (
@@ -45,12 +48,13 @@ func main() {
 // ends).
 func run(ctx context.Context, args, env []string, stdout, stderr io.Writer) int {
 	fs, f := newFlags()
-	if code, done := cmdutil.Load(fs, flags.Sources{Args: args, Env: env}, stdout, stderr); done {
+	own, forMaster, forAgents := splitArgs(args, fs)
+	if code, done := cmdutil.Load(fs, flags.Sources{Args: own, Env: env}, stdout, stderr); done {
 		return code
 	}
 	if f.Version {
 		return cmdutil.PrintVersion(stdout)
 	}
 	logger := cmdutil.Start(fs, &f.Logging, stderr)
-	return runCluster(ctx, f, env, stdout, stderr, logger)
+	return runCluster(ctx, f, env, daemonArgs{master: forMaster, agents: forAgents}, stdout, stderr, logger)
 }

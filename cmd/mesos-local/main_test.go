@@ -41,7 +41,9 @@ func TestFlags(t *testing.T) {
 	}{
 		{name: "help", args: []string{"--help"}, code: 0, stdout: "Launches an in-memory cluster within a single process."},
 		{name: "version", args: []string{"--version"}, code: 0, stdout: "mesos 1.11.0\n"},
-		{name: "unknown flag rejected", args: []string{"--quorum=1"}, code: 1, stderr: "Failed to load unknown flag 'quorum'"},
+		{name: "unknown flag rejected", args: []string{"--frobnicate=1"}, code: 1, stderr: "Failed to load unknown flag 'frobnicate'"},
+		{name: "bad master flag on the command line", args: []string{"--port=0", "--work_dir=" + t.TempDir(), "--allocation_interval=soon"},
+			code: 1, stderr: "allocation_interval"},
 		{name: "negative agents", args: []string{"--num_slaves=-1"}, code: 1, stderr: "cannot be negative"},
 		{name: "bad master flag from the environment", args: []string{"--port=0", "--work_dir=" + t.TempDir()},
 			env: []string{"MESOS_ALLOCATION_INTERVAL=soon"}, code: 1, stderr: "allocation_interval"},
@@ -115,8 +117,9 @@ func TestLocalClusterRunsATask(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	var stdout, stderr lockedBuffer
 	done := make(chan int, 1)
-	args := []string{"--port=" + strconv.Itoa(port), "--num_slaves=2", "--work_dir=" + t.TempDir(), "--quiet"}
-	go func() { done <- run(ctx, args, []string{"MESOS_ALLOCATION_INTERVAL=100ms"}, &stdout, &stderr) }()
+	// A master flag on the command line, an agent flag in the environment.
+	args := []string{"--port=" + strconv.Itoa(port), "--num_slaves=2", "--work_dir=" + t.TempDir(), "--quiet", "--allocation_interval=100ms"}
+	go func() { done <- run(ctx, args, []string{"MESOS_ISOLATION=posix/cpu,posix/mem"}, &stdout, &stderr) }()
 	t.Cleanup(func() {
 		cancel()
 		select {

@@ -349,6 +349,10 @@ func TestFileValues(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	relModules, err := filepath.Rel(wd, modules)
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	tests := []struct {
 		name  string
@@ -364,6 +368,8 @@ func TestFileValues(t *testing.T) {
 		{"file:// json", []string{"--modules=file://" + modules},
 			func(f *testFlags) bool { return string(f.Modules) == `{"libraries": [{"file": "a.wasm"}]}` }},
 		{"structured /path json", []string{"--modules=" + modules},
+			func(f *testFlags) bool { return string(f.Modules) == `{"libraries": [{"file": "a.wasm"}]}` }},
+		{"structured relative path", []string{"--modules=" + relModules},
 			func(f *testFlags) bool { return string(f.Modules) == `{"libraries": [{"file": "a.wasm"}]}` }},
 		{"structured /path text", []string{"--resources=" + resources},
 			func(f *testFlags) bool { return f.Resources == "cpus:4;mem:4096" }},

@@ -374,8 +374,9 @@ func (fs *FlagSet) apply(s setting, setBy map[*Flag]string) error {
 }
 
 // fetch returns the value a flag should be set to: the contents of the
-// file for file://path (and, for structured flags, /path), the value
-// itself otherwise. Path flags are never read.
+// file for file://path (and, for structured flags, /path, or a relative
+// path to an existing file when the value does not begin like JSON), the
+// value itself otherwise. Path flags are never read.
 func (f *Flag) fetch(v string) (string, error) {
 	const scheme = "file://"
 	if f.path {
@@ -387,6 +388,15 @@ func (f *Flag) fetch(v string) (string, error) {
 		path = v[len(scheme):]
 	case f.structured && strings.HasPrefix(v, "/"):
 		path = v
+	case f.structured && !looksLikeJSON(v):
+		// --modules=modules.json: a relative path, read when it names a
+		// file; otherwise the value goes on to the JSON parser, whose
+		// error says what is wrong with it.
+		data, err := f.fs.readFile(v)
+		if err != nil {
+			return v, nil
+		}
+		return strings.TrimRight(string(data), "\r\n"), nil
 	default:
 		return v, nil
 	}
@@ -397,6 +407,20 @@ func (f *Flag) fetch(v string) (string, error) {
 	// Files almost always end in a newline that is not part of the value
 	// (echo zk://... > /etc/mesos/zk).
 	return strings.TrimRight(string(data), "\r\n"), nil
+}
+
+// looksLikeJSON reports whether v begins as a JSON object, array, string,
+// number or literal would.
+func looksLikeJSON(v string) bool {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return true
+	}
+	switch c := v[0]; {
+	case c == '{' || c == '[' || c == '"' || c == '-' || (c >= '0' && c <= '9'):
+		return true
+	}
+	return v == "true" || v == "false" || v == "null"
 }
 
 type readError struct {
