@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os/user"
 	"strings"
 	"time"
@@ -18,6 +19,7 @@ import (
 	"github.com/gomesos/mesos/core/proto/schedulerpb"
 	"github.com/gomesos/mesos/core/resources"
 	"github.com/gomesos/mesos/core/schedulerclient"
+	"github.com/gomesos/mesos/core/zk"
 )
 
 // defaultExecutorResources is what mesos-execute gives the default
@@ -34,7 +36,7 @@ type job struct {
 
 // execute runs the job to its end and returns the exit status: 0 when
 // every task finished (TASK_FINISHED), 1 otherwise.
-func execute(ctx context.Context, f *executeFlags, out io.Writer) (int, error) {
+func execute(ctx context.Context, f *executeFlags, out io.Writer, logger *slog.Logger) (int, error) {
 	codec := httpapi.JSON
 	if f.ContentType == "protobuf" {
 		codec = httpapi.Protobuf
@@ -47,11 +49,35 @@ func execute(ctx context.Context, f *executeFlags, out io.Writer) (int, error) {
 	if err != nil {
 		return 1, err
 	}
-	s, err := schedulerclient.Subscribe(ctx, schedulerclient.Config{Master: f.Master, Codec: codec}, info)
+	cfg := schedulerclient.Config{Master: f.Master, Codec: codec, Logger: logger}
+	if strings.HasPrefix(f.Master, zk.Scheme) {
+		d, err := schedulerclient.NewDetector(f.Master, logger)
+		if err != nil {
+			return 1, fmt.Errorf("--master: %w", err)
+		}
+		defer func() {
+			cctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			_ = d.Close(cctx)
+		}()
+		cfg.Detector = d
+		if info.FailoverTimeout == nil {
+			info.FailoverTimeout = proto.Float64(defaultZKFailoverTimeout.Seconds())
+		}
+	}
+	// A master given as host:port must answer at once; one found in
+	// ZooKeeper may be electing or recovering (503).
+	subscribe := schedulerclient.Subscribe
+	if cfg.Detector != nil {
+		subscribe = func(ctx context.Context, cfg schedulerclient.Config, info *mesospb.FrameworkInfo) (*schedulerclient.Session, error) {
+			return schedulerclient.SubscribeRetrying(ctx, cfg, info, schedulerclient.Backoff{})
+		}
+	}
+	s, err := subscribe(ctx, cfg, info)
 	if err != nil {
 		return 1, err
 	}
-	defer s.Close()
+	defer func() { s.Close() }()
 	fmt.Fprintf(out, "Subscribed with ID %s\n", s.FrameworkID())
 
 	launched := false
@@ -68,10 +94,27 @@ func execute(ctx context.Context, f *executeFlags, out io.Writer) (int, error) {
 			}
 		case ev, ok := <-s.Events():
 			if !ok {
+				ended := errors.New("the master closed the event stream")
 				if err := s.Err(); err != nil {
-					return 1, fmt.Errorf("the master closed the event stream: %w", err)
+					ended = fmt.Errorf("the master closed the event stream: %w", err)
 				}
-				return 1, errors.New("the master closed the event stream")
+				if info.GetFailoverTimeout() <= 0 {
+					return 1, ended
+				}
+				// Fail over: subscribe again with the framework id, to
+				// the master elected next, and ask for the tasks' states
+				// (updates sent while away are resent by the agents).
+				logger.Warn("lost the master; subscribing again with the framework id", "framework_id", s.FrameworkID(), "error", ended)
+				next, err := s.Resubscribe(ctx, info, schedulerclient.Backoff{})
+				if err != nil {
+					return 1, errors.Join(ended, err)
+				}
+				s = next
+				fmt.Fprintf(out, "Re-subscribed with ID %s\n", s.FrameworkID())
+				if launched {
+					reconcile(ctx, s, j)
+				}
+				continue
 			}
 			switch ev.GetType() {
 			case schedulerpb.Event_OFFERS:
@@ -109,6 +152,19 @@ func execute(ctx context.Context, f *executeFlags, out io.Writer) (int, error) {
 			}
 		}
 	}
+}
+
+// defaultZKFailoverTimeout is the framework's failover_timeout with
+// --master=zk://... and no --failover_timeout.
+const defaultZKFailoverTimeout = 10 * time.Minute
+
+// reconcile asks the master for the state of the job's tasks.
+func reconcile(ctx context.Context, s *schedulerclient.Session, j *job) {
+	rec := &schedulerpb.Call_Reconcile{}
+	for _, t := range j.tasks {
+		rec.Tasks = append(rec.Tasks, &schedulerpb.Call_Reconcile_Task{TaskId: t.TaskId, AgentId: t.AgentId})
+	}
+	_ = s.Call(ctx, &schedulerpb.Call{Type: schedulerpb.Call_RECONCILE.Enum(), Reconcile: rec})
 }
 
 // outcome says whether every task ended, and the exit status if so.
@@ -198,6 +254,9 @@ func frameworkInfo(f *executeFlags) (*mesospb.FrameworkInfo, error) {
 		Name:       proto.String(name),
 		Roles:      []string{f.Role},
 		Checkpoint: proto.Bool(f.Checkpoint),
+	}
+	if f.FailoverTimeout > 0 {
+		info.FailoverTimeout = proto.Float64(f.FailoverTimeout.Std().Seconds())
 	}
 	if f.Principal != "" {
 		info.Principal = proto.String(f.Principal)

@@ -21,6 +21,7 @@ type executeFlags struct {
 	DockerImage           string
 	EffectiveCapabilities json.RawMessage
 	Env                   json.RawMessage
+	FailoverTimeout       units.Duration
 	FrameworkCapabilities string
 	Hadoop                string
 	HDFS                  string
@@ -95,6 +96,14 @@ func newFlags() (*flags.FlagSet, *executeFlags) {
 		"Comma-separated list of optional framework capabilities to enable.\n"+
 			"RESERVATION_REFINEMENT and TASK_KILLING_STATE are always enabled.\n"+
 			"PARTITION_AWARE is enabled unless --no-partition-aware is specified.")
+	// Not a flag of Mesos's mesos-execute: with it the framework
+	// survives a leading master's failover.
+	fs.Duration(&f.FailoverTimeout, "failover_timeout",
+		"How long the master keeps the framework and its task after its\n"+
+			"connection ends, waiting for it to subscribe again (e.g., after\n"+
+			"the leading master failed over). With --master=zk://... it is\n"+
+			"10mins unless given; 0 (the default otherwise) means no failover:\n"+
+			"the framework ends with its connection.")
 	fs.String(&f.Hadoop, "hadoop", "Path to 'hadoop' script (used for copying packages).", "hadoop")
 	fs.String(&f.HDFS, "hdfs", "The ip:port of the NameNode service.", "localhost:9000")
 	fs.Duration(&f.KillAfter, "kill_after",
@@ -102,7 +111,9 @@ func newFlags() (*flags.FlagSet, *executeFlags) {
 			"(e.g., 10secs, 2mins, etc).")
 	// Required (see check), but not with Required(): --version must work
 	// without it.
-	fs.String(&f.Master, "master", "Mesos master (e.g., IP:PORT).")
+	fs.String(&f.Master, "master",
+		"Mesos master (e.g., IP:PORT), or zk://host1:port1,host2:port2,.../path\n"+
+			"to follow the leading master through ZooKeeper.")
 	fs.String(&f.Name, "name", "Name for the command.")
 	fs.String(&f.Networks, "networks",
 		"Comma-separated list of networks that the container will join,\n"+

@@ -40,7 +40,7 @@ func run(args, env []string, stdout, stderr io.Writer) int {
 	logger := cmdutil.Start(fs, &logging, stderr)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	code, err := execute(ctx, f, stdout)
+	code, err := execute(ctx, f, stdout, logger)
 	if err != nil {
 		logger.Error("mesos-execute failed", "error", err)
 	}

@@ -16,14 +16,21 @@ import (
 	"github.com/gomesos/mesos/builtin/isolator"
 	"github.com/gomesos/mesos/core/agent/containerizer"
 	"github.com/gomesos/mesos/core/units"
+	"github.com/gomesos/mesos/core/zk"
 	"github.com/gomesos/mesos/modules/runtime/builtin"
 )
 
 // Config is what an agent is started with; cmd/mesos-agent fills it from
 // Mesos's flags. Zero values take Mesos's defaults.
 type Config struct {
-	// Master is --master: the master's host:port.
+	// Master is --master: the master's host:port, or zk://... (the
+	// masters' znodes, followed to the leader), or file:///path holding
+	// either.
 	Master string
+	// ZKSessionTimeout is the ZooKeeper session timeout of the master
+	// detector with --master=zk://... (zk.DefaultSessionTimeout when
+	// zero).
+	ZKSessionTimeout time.Duration
 	// WorkDir is --work_dir (sandboxes and checkpoints); created if
 	// missing.
 	WorkDir string
@@ -224,14 +231,21 @@ func (c *Config) setDefaults() {
 func (c *Config) validate() error {
 	switch {
 	case c.Master == "":
-		return errors.New("agent: no master given (--master=host:port)")
-	case strings.HasPrefix(c.Master, "zk://"):
-		return fmt.Errorf("agent: --master=%s: finding the master through ZooKeeper is not supported yet; give the master as host:port", c.Master)
+		return errors.New("agent: no master given (--master=host:port or zk://...)")
 	case c.WorkDir == "":
 		return errors.New("agent: no work directory given (--work_dir)")
 	}
-	if _, _, err := net.SplitHostPort(strings.TrimPrefix(strings.TrimPrefix(c.Master, "http://"), "master@")); err != nil {
-		return fmt.Errorf("agent: --master=%s is not host:port: %w", c.Master, err)
+	master, err := resolveMasterFile(c.Master)
+	if err != nil {
+		return fmt.Errorf("agent: --master=%s: %w", c.Master, err)
+	}
+	c.Master = master
+	if strings.HasPrefix(c.Master, zk.Scheme) {
+		if _, err := zk.ParseURL(c.Master); err != nil {
+			return fmt.Errorf("agent: --master: %w", err)
+		}
+	} else if _, _, err := net.SplitHostPort(standaloneMaster(c.Master)); err != nil {
+		return fmt.Errorf("agent: --master=%s is not host:port or zk://...: %w", c.Master, err)
 	}
 	if c.Recover != RecoverReconnect && c.Recover != RecoverCleanup {
 		return fmt.Errorf("agent: --recover=%s: expected 'reconnect' or 'cleanup'", c.Recover)
@@ -242,8 +256,45 @@ func (c *Config) validate() error {
 	return nil
 }
 
-// masterURL is the base URL of the master.
+// resolveMasterFile reads a file:///path --master (the flags package
+// usually has already); its contents are the master, which must not name
+// another file.
+func resolveMasterFile(master string) (string, error) {
+	master = strings.TrimSpace(master)
+	if !strings.HasPrefix(master, "file://") {
+		return master, nil
+	}
+	data, err := os.ReadFile(strings.TrimPrefix(master, "file://"))
+	if err != nil {
+		return "", fmt.Errorf("read the master: %w", err)
+	}
+	inner := strings.TrimSpace(string(data))
+	if strings.HasPrefix(inner, "file://") {
+		return "", fmt.Errorf("the file names another file (%s)", inner)
+	}
+	if inner == "" {
+		return "", errors.New("the file is empty")
+	}
+	return inner, nil
+}
+
+// standaloneMaster is host:port of a --master given as host:port,
+// master@host:port or http://host:port.
+func standaloneMaster(m string) string {
+	m = strings.TrimPrefix(m, "http://")
+	if i := strings.LastIndexByte(m, '@'); i >= 0 {
+		m = m[i+1:]
+	}
+	return strings.TrimSuffix(m, "/")
+}
+
+// masterURL is the base URL of a standalone master; with zk://... it is
+// the first ZooKeeper server's (only good for picking the route out).
 func (c *Config) masterURL() string {
-	m := strings.TrimPrefix(strings.TrimPrefix(c.Master, "http://"), "master@")
-	return "http://" + strings.TrimSuffix(m, "/")
+	if strings.HasPrefix(c.Master, zk.Scheme) {
+		if u, err := zk.ParseURL(c.Master); err == nil && len(u.Servers) > 0 {
+			return "http://" + u.Servers[0]
+		}
+	}
+	return "http://" + standaloneMaster(c.Master)
 }

@@ -39,22 +39,53 @@ type refusedError struct{ msg string }
 
 func (e *refusedError) Error() string { return "master refused the agent: " + e.msg }
 
+// errNewLeader ends a registration with a master that no longer leads.
+var errNewLeader = errors.New("a new leading master was detected")
+
+// maxMasterRedirects bounds how many 307s one registration follows.
+const maxMasterRedirects = 5
+
 // masterLoop registers with the master and keeps the registration: after
 // a lost connection it registers again, waiting a random part of a
 // backoff that doubles (from --registration_backoff_factor up to a
 // minute) while the master stays away, as Mesos's
-// doReliableRegistration does.
+// doReliableRegistration does. With --master=zk://... it registers with
+// the leader the detector reports, and when a new leader is detected it
+// leaves the old one and registers again with the new one (with the same
+// agent id and what it runs, so the new master re-admits it).
 func (a *Agent) masterLoop(ctx context.Context) {
+	leaders, err := a.watchLeader(ctx)
+	if err != nil {
+		a.log.Error("cannot follow the master; shutting down", "error", err)
+		a.post(func() { a.stop(err) })
+		return
+	}
 	factor := a.cfg.RegistrationBackoffFactor
 	backoff := factor
 	for {
+		base, pid, changed, err := leaders.current(ctx)
+		if err != nil {
+			return
+		}
 		wait := time.Duration(rand.Int64N(int64(backoff) + 1))
 		select {
 		case <-time.After(wait):
+		case <-changed:
+			backoff = factor
+			continue
 		case <-ctx.Done():
 			return
 		}
-		registered, err := a.session(ctx)
+		sctx, cancel := context.WithCancelCause(ctx)
+		go func() {
+			select {
+			case <-changed:
+				cancel(errNewLeader)
+			case <-sctx.Done():
+			}
+		}()
+		registered, err := a.session(sctx, base)
+		cancel(nil)
 		if ctx.Err() != nil {
 			return
 		}
@@ -63,21 +94,69 @@ func (a *Agent) masterLoop(ctx context.Context) {
 			a.post(func() { a.registrationRefused(refused) })
 			return
 		}
+		select {
+		case <-changed:
+			backoff = factor
+			a.log.Info("the leading master changed; registering with the new one", "previous", pid, "error", err)
+			continue
+		default:
+		}
 		if registered {
 			backoff = factor
-			a.log.Warn("lost the connection to the master; registering again", "master", a.cfg.Master, "error", err)
+			a.log.Warn("lost the connection to the master; registering again", "master", pid, "error", err)
 			continue
 		}
 		backoff = min(2*backoff, maxRegistrationBackoff)
-		a.log.Warn("failed to register with the master; will retry", "master", a.cfg.Master, "error", err,
+		a.log.Warn("failed to register with the master; will retry", "master", pid, "error", err,
 			"retry_within", backoff)
+	}
+}
+
+// subscribe posts SUBSCRIBE to the master at base, following a
+// non-leading master's 307 to the leader. It returns the answer (200) and
+// the base URL of the master that gave it.
+func (a *Agent) subscribe(ctx context.Context, base string, body []byte) (*http.Response, string, error) {
+	client := *a.cfg.HTTPClient
+	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	for i := 0; ; i++ {
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+agentAPIPath, bytes.NewReader(body))
+		if err != nil {
+			return nil, "", err
+		}
+		req.Header.Set("Content-Type", httpapi.MediaProtobuf)
+		req.Header.Set("Accept", httpapi.MediaProtobuf)
+		resp, err := client.Do(req)
+		if err != nil {
+			return nil, "", fmt.Errorf("connect to master %s: %w", base, err)
+		}
+		if resp.StatusCode == http.StatusOK {
+			return resp, base, nil
+		}
+		if resp.StatusCode == http.StatusTemporaryRedirect && i < maxMasterRedirects {
+			loc := resp.Header.Get("Location")
+			resp.Body.Close()
+			next, err := redirectBase(loc)
+			if err != nil {
+				return nil, "", fmt.Errorf("master %s redirected: %w", base, err)
+			}
+			a.log.Info("the master is not the leader; following it to the leader", "master", base, "leader", next)
+			base = next
+			continue
+		}
+		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+		resp.Body.Close()
+		text := strings.TrimSpace(string(msg))
+		if resp.StatusCode == http.StatusForbidden {
+			return nil, "", &refusedError{msg: text}
+		}
+		return nil, "", fmt.Errorf("master %s answered %s: %s", base, resp.Status, text)
 	}
 }
 
 // session is one registration: it subscribes, then reads the master's
 // events until the stream ends. It reports whether the agent was
 // registered during the session.
-func (a *Agent) session(ctx context.Context) (bool, error) {
+func (a *Agent) session(ctx context.Context, base string) (bool, error) {
 	var call *agentmasterpb.AgentCall
 	if err := a.call(ctx, func() { call = a.subscribeCall() }); err != nil {
 		return false, err
@@ -88,25 +167,11 @@ func (a *Agent) session(ctx context.Context) (bool, error) {
 	}
 	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	req, err := http.NewRequestWithContext(sctx, http.MethodPost, a.cfg.masterURL()+agentAPIPath, bytes.NewReader(body))
+	resp, base, err := a.subscribe(sctx, base, body)
 	if err != nil {
 		return false, err
 	}
-	req.Header.Set("Content-Type", httpapi.MediaProtobuf)
-	req.Header.Set("Accept", httpapi.MediaProtobuf)
-	resp, err := a.cfg.HTTPClient.Do(req)
-	if err != nil {
-		return false, fmt.Errorf("connect to master: %w", err)
-	}
 	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
-		text := strings.TrimSpace(string(msg))
-		if resp.StatusCode == http.StatusForbidden {
-			return false, &refusedError{msg: text}
-		}
-		return false, fmt.Errorf("master answered %s: %s", resp.Status, text)
-	}
 	streamID := resp.Header.Get(httpapi.StreamIDHeader)
 
 	// The watchdog drops a connection that has gone quiet: a cut network
@@ -130,7 +195,7 @@ func (a *Agent) session(ctx context.Context) (bool, error) {
 	if secs := first.GetSubscribed().GetPingIntervalSeconds(); secs > 0 {
 		silence = time.Duration(float64(maxMissedPings) * secs * float64(time.Second))
 	}
-	conn := newMasterConn(a, sctx, streamID, first.GetSubscribed().GetAgentId().GetValue())
+	conn := newMasterConn(a, sctx, base, streamID, first.GetSubscribed().GetAgentId().GetValue())
 	go conn.run()
 	a.post(func() { a.registered(conn, first.GetSubscribed()) })
 	for {
@@ -138,12 +203,16 @@ func (a *Agent) session(ctx context.Context) (bool, error) {
 		ev, err := readEvent(r)
 		if err != nil {
 			reason := err.Error()
-			if timedOut.Load() {
+			switch {
+			case timedOut.Load():
 				reason = fmt.Sprintf("no ping from the master within %s", silence)
 				err = errors.New(reason)
-			} else if errors.Is(err, io.EOF) {
+			case errors.Is(err, io.EOF):
 				reason = "the master closed the connection"
 				err = errors.New(reason)
+			case errors.Is(context.Cause(ctx), errNewLeader):
+				reason = errNewLeader.Error()
+				err = errNewLeader
 			}
 			a.post(func() { a.disconnected(conn, reason) })
 			return true, err
@@ -169,6 +238,7 @@ func readEvent(r *recordio.Reader) (*agentmasterpb.AgentEvent, error) {
 type masterConn struct {
 	a        *Agent
 	ctx      context.Context
+	base     string // http://host:port of the master
 	streamID string
 	agentID  string
 	calls    chan *agentmasterpb.AgentCall
@@ -179,8 +249,8 @@ type masterConn struct {
 // dropped when it is full are resent by the status update manager.
 const masterCallQueue = 4096
 
-func newMasterConn(a *Agent, ctx context.Context, streamID, agentID string) *masterConn {
-	return &masterConn{a: a, ctx: ctx, streamID: streamID, agentID: agentID, calls: make(chan *agentmasterpb.AgentCall, masterCallQueue)}
+func newMasterConn(a *Agent, ctx context.Context, base, streamID, agentID string) *masterConn {
+	return &masterConn{a: a, ctx: ctx, base: base, streamID: streamID, agentID: agentID, calls: make(chan *agentmasterpb.AgentCall, masterCallQueue)}
 }
 
 // send queues a call; it reports false when the call was dropped.
@@ -202,7 +272,7 @@ func (c *masterConn) close() { c.closed.Store(true) }
 
 // run posts the queued calls one after the other until the session ends.
 func (c *masterConn) run() {
-	url := c.a.cfg.masterURL() + agentAPIPath
+	url := c.base + agentAPIPath
 	for {
 		select {
 		case <-c.ctx.Done():
@@ -248,7 +318,7 @@ func (c *masterConn) post(url string, call *agentmasterpb.AgentCall) error {
 // waiting a little for the answer.
 func (a *Agent) unregister(c *masterConn) {
 	call := &agentmasterpb.AgentCall{Type: agentmasterpb.AgentCall_UNREGISTER.Enum(), AgentId: agentIDValue(c.agentID)}
-	if err := c.post(a.cfg.masterURL()+agentAPIPath, call); err != nil {
+	if err := c.post(c.base+agentAPIPath, call); err != nil {
 		a.log.Warn("failed to unregister from the master", "error", err)
 		return
 	}

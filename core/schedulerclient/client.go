@@ -12,11 +12,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
 	"sync"
 
+	zkdetector "github.com/gomesos/mesos/builtin/detector/zookeeper"
 	"github.com/gomesos/mesos/core/httpapi"
 	"github.com/gomesos/mesos/core/proto/mesospb"
 	"github.com/gomesos/mesos/core/proto/schedulerpb"
@@ -28,8 +30,14 @@ const maxRedirects = 5
 
 // Config describes how to reach the master.
 type Config struct {
-	// Master is host:port of any master; calls follow the leader.
+	// Master is host:port of any master (calls follow the leader), or
+	// zk://host:port,.../path: the leader is found in ZooKeeper.
 	Master string
+	// Detector, when set, finds the leader with --master=zk://... (one
+	// is made and closed for each subscription otherwise).
+	Detector *zkdetector.Detector
+	// Logger receives the client's log; slog.Default() when nil.
+	Logger *slog.Logger
 	// Codec is the encoding of calls and events (JSON by default).
 	Codec httpapi.Codec
 	// HTTP is the client to use (http.DefaultClient when nil). Its Timeout
@@ -56,18 +64,25 @@ func Subscribe(ctx context.Context, cfg Config, info *mesospb.FrameworkInfo) (*S
 	if cfg.HTTP == nil {
 		cfg.HTTP = http.DefaultClient
 	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
 	call := &schedulerpb.Call{
 		Type:        schedulerpb.Call_SUBSCRIBE.Enum(),
 		FrameworkId: info.GetId(),
 		Subscribe:   &schedulerpb.Call_Subscribe{FrameworkInfo: info},
 	}
-	resp, master, err := post(ctx, cfg, cfg.Master, call, "")
+	target, err := cfg.leader(ctx)
+	if err != nil {
+		return nil, err
+	}
+	resp, master, err := post(ctx, cfg, target, call, "")
 	if err != nil {
 		return nil, err
 	}
 	if resp.StatusCode != http.StatusOK {
 		defer resp.Body.Close()
-		return nil, statusError("SUBSCRIBE", resp)
+		return nil, &StatusError{Call: "SUBSCRIBE", Code: resp.StatusCode, err: statusError("SUBSCRIBE", resp)}
 	}
 	s := &Session{
 		cfg: cfg, master: master, streamID: resp.Header.Get(httpapi.StreamIDHeader),
@@ -93,6 +108,9 @@ func Subscribe(ctx context.Context, cfg Config, info *mesospb.FrameworkInfo) (*S
 	go s.pump(reader)
 	return s, nil
 }
+
+// Master is host:port of the master the session is subscribed with.
+func (s *Session) Master() string { return s.master }
 
 // FrameworkID is the id the master gave (or accepted for) the framework.
 func (s *Session) FrameworkID() string { return s.frameworkID }

@@ -54,8 +54,9 @@ func taskState(id string, states ...mesospb.TaskState) func(statusUpdate) bool {
 // the end every status update the agent keeps reached the framework and
 // the leader's /master/state agrees with the framework.
 //
-// Until the daemons support ZooKeeper (--zk, --master=zk://) the test
-// fails at the first step that needs it, naming the missing capability.
+// The agents find the leader through ZooKeeper (--master=zk://...) and
+// re-register with the master elected next. A daemon that exits fails
+// the step that needs it, naming the missing capability from its log.
 func TestFailoverAndPartition(t *testing.T) {
 	requireCluster(t)
 	start := time.Now()

@@ -19,6 +19,7 @@ func (f *Flags) Config(fs *flags.FlagSet, env []string, logger *slog.Logger) (ag
 	}
 	cfg := agent.Config{
 		Master:                            f.Master,
+		ZKSessionTimeout:                  f.ZKSessionTimeout.Std(),
 		WorkDir:                           f.WorkDir,
 		RuntimeDir:                        f.RuntimeDir,
 		IP:                                f.IP,
