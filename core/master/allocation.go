@@ -54,5 +54,5 @@ func (m *Master) allocate(ctx context.Context) {
 		m.log.Error("allocation cycle failed", "error", err, "events", len(events))
 		return
 	}
-	m.makeOffers(resp.GetAllocations())
+	m.makeOffers(resp)
 }

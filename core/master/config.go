@@ -37,9 +37,21 @@ type Config struct {
 	AgentPingTimeout     time.Duration
 	MaxAgentPingTimeouts int
 	// MaxCompletedFrameworks and MaxCompletedTasksPerFramework bound the
-	// history kept for the state endpoints (Mesos: 50 and 1000).
+	// history kept for the state endpoints (Mesos: 50 and 1000). Zero
+	// means Mesos's default; KeepNone keeps none (the flags' 0).
 	MaxCompletedFrameworks        int
 	MaxCompletedTasksPerFramework int
+	// FairSharingExcludedResourceNames (--fair_sharing_excluded_resource_names),
+	// FilterGPUResources (--filter_gpu_resources; Mesos's default is true,
+	// which the flags give) and MinAllocatableResources
+	// (--min_allocatable_resources: alternatives, each a set of minimum
+	// quantities by resource name) are the allocator's settings, passed in
+	// its InitializeRequest. A nil MinAllocatableResources leaves the
+	// allocator's default (Mesos's cpus:0.01|mem:32); an empty set in it
+	// means no minimum.
+	FairSharingExcludedResourceNames []string
+	FilterGPUResources               bool
+	MinAllocatableResources          []map[string]float64
 	// Roles, when non-empty, is the --roles whitelist; Weights is --weights.
 	Roles   []string
 	Weights map[string]float64
@@ -127,6 +139,10 @@ type Config struct {
 	Now func() time.Time
 }
 
+// KeepNone, as MaxCompletedFrameworks or MaxCompletedTasksPerFramework,
+// keeps no completed frameworks or tasks (zero there means the default).
+const KeepNone = -1
+
 func (c *Config) setDefaults() {
 	if c.AllocationInterval <= 0 {
 		c.AllocationInterval = time.Second
@@ -140,12 +156,8 @@ func (c *Config) setDefaults() {
 	if c.MaxAgentPingTimeouts <= 0 {
 		c.MaxAgentPingTimeouts = 5
 	}
-	if c.MaxCompletedFrameworks <= 0 {
-		c.MaxCompletedFrameworks = 50
-	}
-	if c.MaxCompletedTasksPerFramework <= 0 {
-		c.MaxCompletedTasksPerFramework = 1000
-	}
+	c.MaxCompletedFrameworks = historyLimit(c.MaxCompletedFrameworks, 50)
+	c.MaxCompletedTasksPerFramework = historyLimit(c.MaxCompletedTasksPerFramework, 1000)
 	if c.AgentReregisterTimeout <= 0 {
 		c.AgentReregisterTimeout = 10 * time.Minute
 	}
@@ -192,4 +204,16 @@ func (c *Config) validate() error {
 		return errors.New("master: a master contender needs a master detector, and the other way round")
 	}
 	return nil
+}
+
+// historyLimit is a bound on completed history: zero is the default,
+// negative (KeepNone) is none.
+func historyLimit(n, def int) int {
+	switch {
+	case n == 0:
+		return def
+	case n < 0:
+		return 0
+	}
+	return n
 }

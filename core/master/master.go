@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -14,6 +16,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/gomesos/mesos/core/httpapi"
+	"github.com/gomesos/mesos/core/master/allocguard"
 	"github.com/gomesos/mesos/core/proto/maintenancepb"
 	"github.com/gomesos/mesos/core/proto/mesospb"
 	"github.com/gomesos/mesos/core/proto/quotapb"
@@ -122,6 +125,9 @@ type Master struct {
 	allocatorEvents []*allocator.Event
 	allocationSoon  bool
 	allocTimer      *time.Timer
+	// guard checks every allocation the allocator returns
+	// (allocation_guard.go).
+	guard *allocguard.Guard
 
 	metrics counters
 }
@@ -160,6 +166,7 @@ func New(cfg Config) (*Master, error) {
 		machines:           map[string]*mesospb.MachineInfo{},
 		documentSizes:      map[string]int{},
 		documentBuffers:    make(chan []byte, 1),
+		guard:              allocguard.New(),
 	}
 	if m.registrar == nil {
 		m.registrar = registry.New(registry.Config{Store: registry.NewMemoryStore(), Logger: m.log, Now: cfg.Now})
@@ -331,12 +338,18 @@ func (m *Master) goBg(fn func()) {
 }
 
 // initializeRequest is what the allocator starts with: the interval, the
-// weights and quotas recovered from the registry, and how many agents an
+// allocator flags (fair sharing exclusions, GPU filtering, minimum
+// allocatable resources), the weights and quotas recovered from the registry, and how many agents an
 // earlier master admitted (to wait for after a failover).
 func (m *Master) initializeRequest() *allocator.InitializeRequest {
 	init := &allocator.InitializeRequest{
-		AllocationIntervalNanos: int64(m.cfg.AllocationInterval),
-		ExpectedAgentCount:      int32(len(m.recoveredAgents)),
+		AllocationIntervalNanos:          int64(m.cfg.AllocationInterval),
+		FairSharingExcludedResourceNames: slices.Clone(m.cfg.FairSharingExcludedResourceNames),
+		FilterGpuResources:               m.cfg.FilterGPUResources,
+		ExpectedAgentCount:               int32(len(m.recoveredAgents)),
+	}
+	for _, q := range m.cfg.MinAllocatableResources {
+		init.MinAllocatableResources = append(init.MinAllocatableResources, &allocator.ResourceQuantities{Quantities: maps.Clone(q)})
 	}
 	for _, role := range sortedKeys(m.weights) {
 		init.Weights = append(init.Weights, &mesospb.WeightInfo{Role: proto.String(role), Weight: proto.Float64(m.weights[role])})

@@ -85,6 +85,9 @@ func (m *Master) loopMetrics() map[string]float64 {
 	for _, name := range counterNames {
 		out[name] = 0
 	}
+	for _, reason := range rejectionReasons() {
+		out[rejectedAllocationMetric+reason] = 0
+	}
 	for name, v := range m.metrics.named {
 		out[name] = float64(v)
 	}

@@ -5,6 +5,7 @@ import (
 
 	"google.golang.org/protobuf/proto"
 
+	"github.com/gomesos/mesos/core/master/allocguard"
 	"github.com/gomesos/mesos/core/proto/mesospb"
 	"github.com/gomesos/mesos/core/proto/schedulerpb"
 	"github.com/gomesos/mesos/core/resources"
@@ -22,16 +23,16 @@ type offer struct {
 	timer     *time.Timer
 }
 
-// makeOffers turns one cycle's allocations into offers, one OFFERS event
-// per framework.
-func (m *Master) makeOffers(allocs []*allocator.Allocation) {
+// makeOffers turns one cycle's response into offers, one OFFERS event per
+// framework. Every allocation is first checked by the allocation guard
+// (allocation_guard.go); what it or makeOffer refuses is counted and given
+// back to the allocator, and never offered.
+func (m *Master) makeOffers(resp *allocator.AllocateResponse) {
 	byFramework := map[*framework][]*mesospb.Offer{}
-	for _, alloc := range allocs {
-		o, p, err := m.makeOffer(alloc)
+	for _, alloc := range m.checkAllocations(resp) {
+		o, p, reason, err := m.makeOffer(alloc)
 		if err != nil {
-			m.metrics.allocationsRejected++
-			m.log.Warn("allocation rejected", "framework", alloc.GetFrameworkId(), "agent", alloc.GetAgentId(), "error", err)
-			m.giveBack(alloc)
+			m.rejectAllocation(alloc, reason, err)
 			continue
 		}
 		byFramework[o.fw] = append(byFramework[o.fw], p)
@@ -53,45 +54,34 @@ func (m *Master) giveBack(alloc *allocator.Allocation) {
 	}}})
 }
 
-// makeOffer checks one allocation against the master's view and records it
-// as an offer. The checks are the master's own: whatever the allocator
-// says, nothing is offered that is not free on an active agent, to an
-// active framework, in one of its roles.
-func (m *Master) makeOffer(alloc *allocator.Allocation) (*offer, *mesospb.Offer, error) {
+// makeOffer records an allocation the guard accepted as an offer. The
+// guard has checked that it is free on an active agent, for an active
+// framework in its roles, and what the framework can receive; what is
+// left are the master's own rules: the --whitelist, one role per offer,
+// and an offer the framework can read. On error, reason names the rule.
+func (m *Master) makeOffer(alloc *allocator.Allocation) (o *offer, p *mesospb.Offer, reason string, err error) {
 	fw := m.frameworks[alloc.GetFrameworkId()]
 	a := m.agents[alloc.GetAgentId()]
-	switch {
-	case fw == nil || !fw.active || !fw.connected():
-		return nil, nil, errorf("framework %s is not active", alloc.GetFrameworkId())
-	case a == nil || !a.active:
-		return nil, nil, errorf("agent %s is not active", alloc.GetAgentId())
-	case !m.agentWhitelisted(a):
-		return nil, nil, errorf("agent %s (%s) is not in the --whitelist", a.id, a.info.GetHostname())
+	if fw == nil || a == nil { // the guard has made sure they are known
+		return nil, nil, allocguard.UnknownFramework.String(), errorf("framework %s or agent %s is not known", alloc.GetFrameworkId(), alloc.GetAgentId())
+	}
+	if !m.agentWhitelisted(a) {
+		return nil, nil, rejectNotWhitelisted, errorf("agent %s (%s) is not in the --whitelist", a.id, a.info.GetHostname())
 	}
 	r, err := resources.FromProtos(alloc.GetResources())
 	if err != nil {
-		return nil, nil, errorf("invalid resources: %v", err)
+		return nil, nil, allocguard.InvalidResources.String(), errorf("invalid resources: %v", err)
 	}
 	roles := r.Allocations()
 	if len(roles) != 1 {
-		return nil, nil, errorf("an offer must be allocated to exactly one role, got %d", len(roles))
+		return nil, nil, rejectMultipleRoles, errorf("an offer must be allocated to exactly one role, got %d", len(roles))
 	}
 	var role string
 	for role = range roles {
 	}
-	if !contains(fw.roles(), role) {
-		return nil, nil, errorf("role %q is not one of the framework's roles", role)
-	}
-	if !a.free().Contains(r.Unallocate()) {
-		return nil, nil, errorf("resources %s are not free on the agent", r)
-	}
-	if !r.Revocable().IsEmpty() && !fw.capable(mesospb.FrameworkInfo_Capability_REVOCABLE_RESOURCES) {
-		return nil, nil, errorf("revocable resources for a framework without REVOCABLE_RESOURCES")
-	}
-	o := &offer{id: m.newOfferID(), fw: fw, agent: a, role: role, resources: r}
-	p, err := m.offerProto(o)
-	if err != nil {
-		return nil, nil, err
+	o = &offer{id: m.newOfferID(), fw: fw, agent: a, role: role, resources: r}
+	if p, err = m.offerProto(o); err != nil {
+		return nil, nil, rejectInexpressible, err
 	}
 	m.offers[o.id] = o
 	fw.offers[o.id] = o
@@ -104,7 +94,7 @@ func (m *Master) makeOffer(alloc *allocator.Allocation) (*offer, *mesospb.Offer,
 			}
 		})
 	}
-	return o, p, nil
+	return o, p, "", nil
 }
 
 // offerProto renders an offer in the form its framework understands: with

@@ -31,18 +31,34 @@ func updateEvent(s *mesospb.TaskStatus) *schedulerpb.Event {
 	return &schedulerpb.Event{Type: schedulerpb.Event_UPDATE.Enum(), Update: &schedulerpb.Event_Update{Status: s}}
 }
 
-// latestStatus is the task's latest status, restated for reconciliation.
+// reconciliationMessage is what Mesos says of a known task's state when
+// reconciling.
+const reconciliationMessage = "Reconciliation: Latest task state"
+
+// latestStatus is the task's latest state, restated for reconciliation as
+// Mesos does: a new status from the master (SOURCE_MASTER,
+// REASON_RECONCILIATION, "Reconciliation: Latest task state", no uuid,
+// stamped now) that carries over from the latest status only the
+// executor, health, check and container status and unreachable time,
+// not its message, source, reason or data.
 func latestStatus(t *task, now float64) *mesospb.TaskStatus {
-	var s *mesospb.TaskStatus
-	if n := len(t.info.GetStatuses()); n > 0 {
-		s = proto.Clone(t.info.GetStatuses()[n-1]).(*mesospb.TaskStatus)
-	} else {
-		s = &mesospb.TaskStatus{TaskId: t.info.GetTaskId(), AgentId: t.info.GetAgentId(), Source: mesospb.TaskStatus_SOURCE_MASTER.Enum()}
+	s := masterStatus(t.info.GetTaskId(), t.info.GetAgentId(), t.info.GetState(), mesospb.TaskStatus_REASON_RECONCILIATION, reconciliationMessage, now)
+	if t.info.ExecutorId != nil {
+		s.ExecutorId = proto.CloneOf(t.info.GetExecutorId())
 	}
-	s.State = t.info.State
-	s.Reason = mesospb.TaskStatus_REASON_RECONCILIATION.Enum()
-	s.Uuid = nil
-	s.Timestamp = proto.Float64(now)
+	if n := len(t.info.GetStatuses()); n > 0 {
+		last := t.info.GetStatuses()[n-1]
+		s.Healthy = last.Healthy
+		if last.CheckStatus != nil {
+			s.CheckStatus = proto.CloneOf(last.GetCheckStatus())
+		}
+		if last.ContainerStatus != nil {
+			s.ContainerStatus = proto.CloneOf(last.GetContainerStatus())
+		}
+		if last.UnreachableTime != nil {
+			s.UnreachableTime = proto.CloneOf(last.GetUnreachableTime())
+		}
+	}
 	return s
 }
 

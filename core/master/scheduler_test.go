@@ -261,6 +261,9 @@ func TestReconcile(t *testing.T) {
 		if st.GetState() != want || st.GetReason() != mesospb.TaskStatus_REASON_RECONCILIATION || len(st.GetUuid()) != 0 {
 			t.Errorf("%s: %v, want %v with REASON_RECONCILIATION and no uuid", id, st, want)
 		}
+		if id == "known" && (st.GetMessage() != "Reconciliation: Latest task state" || st.GetSource() != mesospb.TaskStatus_SOURCE_MASTER) {
+			t.Errorf("known: message %q source %v, want Mesos's \"Reconciliation: Latest task state\" from the master", st.GetMessage(), st.GetSource())
+		}
 	}
 	// Implicit reconciliation reports every task the framework has.
 	reconcile()

@@ -73,6 +73,10 @@ func (f *Flags) config(ctx context.Context, s Setup, opened *cleanups) (master.C
 	if err != nil {
 		return master.Config{}, err
 	}
+	minAllocatable, err := parseMinAllocatable(f.MinAllocatableResources)
+	if err != nil {
+		return master.Config{}, err
+	}
 	if limit == 0 {
 		limit = math.SmallestNonzeroFloat64 // 0%: no agent may be removed
 	}
@@ -88,8 +92,11 @@ func (f *Flags) config(ctx context.Context, s Setup, opened *cleanups) (master.C
 		OfferTimeout:                      f.OfferTimeout.Std(),
 		AgentPingTimeout:                  f.AgentPingTimeout.Std(),
 		MaxAgentPingTimeouts:              int(f.MaxAgentPingTimeouts),
-		MaxCompletedFrameworks:            int(f.MaxCompletedFrameworks),
-		MaxCompletedTasksPerFramework:     int(f.MaxCompletedTasksPerFramework),
+		MaxCompletedFrameworks:            historyLimit(f.MaxCompletedFrameworks),
+		MaxCompletedTasksPerFramework:     historyLimit(f.MaxCompletedTasksPerFramework),
+		FairSharingExcludedResourceNames:  parseResourceNames(f.FairSharingExcludedResourceNames),
+		FilterGPUResources:                f.FilterGPUResources,
+		MinAllocatableResources:           minAllocatable,
 		Roles:                             roles,
 		Weights:                           weights,
 		AgentReregisterTimeout:            f.AgentReregisterTimeout.Std(),
@@ -162,4 +169,13 @@ func redactedZK(value string) string {
 		return "(invalid)"
 	}
 	return u.Redacted()
+}
+
+// historyLimit is --max_completed_frameworks or
+// --max_completed_tasks_per_framework for the master: 0 keeps none.
+func historyLimit(n uint) int {
+	if n == 0 {
+		return master.KeepNone
+	}
+	return int(min(n, math.MaxInt32))
 }

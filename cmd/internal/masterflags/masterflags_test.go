@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +16,7 @@ import (
 
 	zkcontender "github.com/gomesos/mesos/builtin/contender/zookeeper"
 	"github.com/gomesos/mesos/core/flags"
+	"github.com/gomesos/mesos/core/master"
 	"github.com/gomesos/mesos/core/proto/mesospb"
 	"github.com/gomesos/mesos/core/registry"
 	"github.com/gomesos/mesos/core/zk"
@@ -193,4 +195,79 @@ func httptestRequest(user, password string) *http.Request {
 	r, _ := http.NewRequest(http.MethodPost, "http://master/weights", nil)
 	r.SetBasicAuth(user, password)
 	return r
+}
+
+// configOf loads args and turns them into a master.Config.
+func configOf(t *testing.T, args ...string) (master.Config, error) {
+	t.Helper()
+	f := load(t, append([]string{"--registry=in_memory", "--ip=127.0.0.1", "--port=0", "--quiet"}, args...)...)
+	log, err := f.OpenLog(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { log.Close() })
+	l, err := f.Listen(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	cfg, release, err := f.Config(context.Background(), Setup{Log: log, Listener: l})
+	if err == nil {
+		t.Cleanup(release)
+	}
+	return cfg, err
+}
+
+// TestAllocatorFlags: the allocator's flags become its settings, and the
+// history bounds keep 0 as zero.
+func TestAllocatorFlags(t *testing.T) {
+	cfg, err := configOf(t)
+	if err != nil {
+		t.Fatal(err)
+	}
+	switch {
+	case !cfg.FilterGPUResources || len(cfg.FairSharingExcludedResourceNames) != 0:
+		t.Errorf("defaults: filter GPU %v, excluded %v", cfg.FilterGPUResources, cfg.FairSharingExcludedResourceNames)
+	case !reflect.DeepEqual(cfg.MinAllocatableResources, []map[string]float64{{"cpus": 0.01}, {"mem": 32}}):
+		t.Errorf("default min allocatable %v", cfg.MinAllocatableResources)
+	case cfg.MaxCompletedFrameworks != 50 || cfg.MaxCompletedTasksPerFramework != 1000:
+		t.Errorf("default history %d %d", cfg.MaxCompletedFrameworks, cfg.MaxCompletedTasksPerFramework)
+	}
+
+	cfg, err = configOf(t, "--fair_sharing_excluded_resource_names=gpus, fpgas,,gpus", "--filter_gpu_resources=false",
+		"--min_allocatable_resources=disk:1|cpus:1;mem:32;ports:1| mem : 64 ", "--max_completed_frameworks=0",
+		"--max_completed_tasks_per_framework=0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []map[string]float64{{"disk": 1}, {"cpus": 1, "mem": 32, "ports": 1}, {"mem": 64}}
+	switch {
+	case cfg.FilterGPUResources || !reflect.DeepEqual(cfg.FairSharingExcludedResourceNames, []string{"gpus", "fpgas"}):
+		t.Errorf("filter GPU %v, excluded %v", cfg.FilterGPUResources, cfg.FairSharingExcludedResourceNames)
+	case !reflect.DeepEqual(cfg.MinAllocatableResources, want):
+		t.Errorf("min allocatable %v, want %v", cfg.MinAllocatableResources, want)
+	case cfg.MaxCompletedFrameworks != master.KeepNone || cfg.MaxCompletedTasksPerFramework != master.KeepNone:
+		t.Errorf("0 history: %d %d, want KeepNone", cfg.MaxCompletedFrameworks, cfg.MaxCompletedTasksPerFramework)
+	}
+
+	cfg, err = configOf(t, "--max_completed_frameworks=7", "--max_completed_tasks_per_framework=9")
+	if err != nil || cfg.MaxCompletedFrameworks != 7 || cfg.MaxCompletedTasksPerFramework != 9 {
+		t.Errorf("history 7 9: %d %d %v", cfg.MaxCompletedFrameworks, cfg.MaxCompletedTasksPerFramework, err)
+	}
+
+	for _, bad := range []string{"cpus:-1", "cpus", "cpus:1:2", "cpus:x", "disk:1|ports:[1-2]"} {
+		if _, err := configOf(t, "--min_allocatable_resources="+bad); err == nil || !strings.Contains(err.Error(), "--min_allocatable_resources") {
+			t.Errorf("--min_allocatable_resources=%s: %v", bad, err)
+		}
+	}
+}
+
+func TestParseMinAllocatable(t *testing.T) {
+	// An empty alternative sets no minimum, as in Mesos.
+	if sets, err := parseMinAllocatable(""); err != nil || len(sets) != 1 || len(sets[0]) != 0 {
+		t.Errorf("empty: %v %v", sets, err)
+	}
+	if sets, err := parseMinAllocatable("cpus:0.5;cpus:0.5"); err != nil || len(sets) != 1 || sets[0]["cpus"] != 1 {
+		t.Errorf("repeated name: %v %v", sets, err)
+	}
 }

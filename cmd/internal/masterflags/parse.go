@@ -3,6 +3,7 @@ package masterflags
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -64,4 +65,36 @@ func parsePercentage(value string) (float64, error) {
 		return 0, fmt.Errorf("invalid value '%s' for --recovery_agent_removal_limit: must be between 0%% and 100%%", value)
 	}
 	return p / 100, nil
+}
+
+// parseResourceNames reads --fair_sharing_excluded_resource_names: a
+// comma-separated list of resource names.
+func parseResourceNames(value string) []string {
+	var names []string
+	for name := range strings.SplitSeq(value, ",") {
+		if name = strings.TrimSpace(name); name != "" && !slices.Contains(names, name) {
+			names = append(names, name)
+		}
+	}
+	return names
+}
+
+// parseMinAllocatable reads --min_allocatable_resources as Mesos's
+// Master::initialize does: alternatives separated by '|', each a set of
+// quantities ("cpus:1;mem:32") that must all be met; only non-negative
+// scalars. An empty alternative (or one of zeros) sets no minimum.
+func parseMinAllocatable(value string) ([]map[string]float64, error) {
+	var sets []map[string]float64
+	for token := range strings.SplitSeq(value, "|") {
+		q, err := resources.ParseQuantities(strings.TrimSpace(token))
+		if err != nil {
+			return nil, fmt.Errorf("error parsing --min_allocatable_resources '%s': %w", value, err)
+		}
+		set := map[string]float64{}
+		for _, name := range q.Names() {
+			set[name] = q.Get(name).Float()
+		}
+		sets = append(sets, set)
+	}
+	return sets, nil
 }
