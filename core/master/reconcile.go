@@ -23,6 +23,12 @@ func (m *Master) reconcile(fw *framework, tasks []*schedulerpb.Call_Reconcile_Ta
 			fw.send(updateEvent(latestStatus(t, m.nowSeconds())))
 			continue
 		}
+		// The task's agent is transitionary (admitted in the recovered
+		// registry, not re-registered yet): like Mesos, say nothing until it
+		// re-registers, rather than call a task unknown that it may report.
+		if id := rt.GetAgentId().GetValue(); (id != "" && m.recoveredAgents[id] != nil) || (id == "" && len(m.recoveredAgents) > 0) {
+			continue
+		}
 		fw.send(updateEvent(m.unknownTaskStatus(fw, rt.GetTaskId(), rt.GetAgentId())))
 	}
 }

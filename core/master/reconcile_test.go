@@ -1,12 +1,41 @@
 package master
 
 import (
+	"io"
+	"log/slog"
 	"testing"
 
 	"google.golang.org/protobuf/proto"
 
 	"github.com/gomesos/mesos/core/proto/mesospb"
+	"github.com/gomesos/mesos/core/proto/schedulerpb"
 )
+
+// After a master failover, a task on an agent the registry admitted but
+// that has not re-registered yet gets no answer (Mesos's "transitionary
+// agent" case); a task on an agent nobody knows gets one.
+func TestReconcileWaitsForTransitionaryAgents(t *testing.T) {
+	m, err := New(Config{IP: "127.0.0.1", Port: 5050, Allocator: newFirstFit(),
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.recoveredAgents = map[string]*mesospb.AgentInfo{"recovering": {Hostname: proto.String("h")}}
+	sub := newSubscriber("s")
+	fw := &framework{id: "fw", info: frameworkInfo("f"), sub: sub, tasks: map[string]*task{}}
+	ref := func(task, agent string) *schedulerpb.Call_Reconcile_Task {
+		return &schedulerpb.Call_Reconcile_Task{TaskId: &mesospb.TaskID{Value: proto.String(task)}, AgentId: agentIDProto(agent)}
+	}
+	m.reconcile(fw, []*schedulerpb.Call_Reconcile_Task{ref("waits", "recovering"), ref("lost", "nobody")})
+	var answered []string
+	for len(sub.events) > 0 {
+		ev := (<-sub.events).(*schedulerpb.Event)
+		answered = append(answered, ev.GetUpdate().GetStatus().GetTaskId().GetValue())
+	}
+	if len(answered) != 1 || answered[0] != "lost" {
+		t.Fatalf("answered %v, want only the task on the unknown agent", answered)
+	}
+}
 
 // A known task is restated with Mesos's reconciliation message, not the
 // message of its latest status; health, check and container status and
