@@ -149,18 +149,10 @@ func computeTotal(base, checkpointed, oversubscribed resources.Resources) resour
 // checkpointBase is the plain resource a checkpointed one was made from:
 // without its dynamic reservations and without persistence.
 func checkpointBase(p *mesospb.Resource) *mesospb.Resource {
-	c := proto.Clone(p).(*mesospb.Resource)
+	c := withoutPersistence(p)
 	for n := len(c.Reservations); n > 0 && c.Reservations[n-1].GetType() == mesospb.Resource_ReservationInfo_DYNAMIC; n-- {
 		c.Reservations = c.Reservations[:n-1]
 	}
-	if c.Disk != nil {
-		c.Disk.Persistence = nil
-		c.Disk.Volume = nil
-		if c.Disk.Source == nil {
-			c.Disk = nil
-		}
-	}
-	c.Shared = nil
 	return c
 }
 

@@ -164,17 +164,23 @@ func (m *Master) conversion(op *mesospb.Offer_Operation, chk operationChecks) (c
 func stripPersistence(r resources.Resources) resources.Resources {
 	var ps []*mesospb.Resource
 	for _, p := range r.Protos() {
-		c := proto.Clone(p).(*mesospb.Resource)
-		if c.Disk != nil {
-			c.Disk.Persistence, c.Disk.Volume = nil, nil
-			if c.Disk.Source == nil {
-				c.Disk = nil
-			}
-		}
-		c.Shared = nil
-		ps = append(ps, c)
+		ps = append(ps, withoutPersistence(p))
 	}
 	return resources.New(ps...)
+}
+
+// withoutPersistence is a copy of p without its persistence, volume and
+// sharing: the plain disk a persistent volume was made from.
+func withoutPersistence(p *mesospb.Resource) *mesospb.Resource {
+	c := proto.Clone(p).(*mesospb.Resource)
+	if c.Disk != nil {
+		c.Disk.Persistence, c.Disk.Volume = nil, nil
+		if c.Disk.Source == nil {
+			c.Disk = nil
+		}
+	}
+	c.Shared = nil
+	return c
 }
 
 func agentHasVolume(a *agent, id string) bool {
