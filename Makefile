@@ -9,9 +9,16 @@ PROTOC_GEN_GO   := $(TOOLS)/protoc-gen-go
 PROTOC_GEN_GO_VERSION := v1.36.12
 PROTOC_GEN_GO_GRPC := $(TOOLS)/protoc-gen-go-grpc
 PROTOC_GEN_GO_GRPC_VERSION := v1.6.2
-BINARIES        := mesos-master mesos-agent mesos-local mesos-execute mesos
+BINARIES        := mesos-master mesos-agent mesos-local mesos-execute mesos \
+                   mesos-containerizer mesos-executor
 PROTO_FILES     := $(shell find core/proto -name '*.proto' | sort)
 MODULE_PROTO_FILES := $(shell find modules -name '*.proto' | sort)
+# Each kind's service (modules/kinds/<kind>/<kind>_service.proto) gets its
+# gRPC code in a package of its own, <kind>/<kind>grpc, so that the kind's
+# package (messages, service descriptor, Go interface) does not link gRPC:
+# WASM guests import it. protoc-gen-go-grpc's M option moves the file there.
+KIND_SERVICE_PROTOS := $(shell find modules/kinds -name '*_service.proto' | sort)
+KIND_GRPC_MAPPINGS := $(foreach f,$(KIND_SERVICE_PROTOS),--go-grpc_opt=M$(f)=$(MODULE)/$(dir $(f))$(notdir $(patsubst %/,%,$(dir $(f))))grpc\;$(notdir $(patsubst %/,%,$(dir $(f))))grpc)
 
 .PHONY: all build run test bench generate check-generated vet fmt fuzz clean tools modules
 
@@ -28,6 +35,7 @@ run: build
 # The README's second command: vet and run every test.
 test: vet
 	$(GO) test -count=1 ./...
+	$(MAKE) --no-print-directory test-mesosgo
 
 vet:
 	$(GO) vet ./...
@@ -60,7 +68,8 @@ generate: $(PROTOC_GEN_GO) $(PROTOC_GEN_GO_GRPC)
 	protoc -I core/proto -I . --plugin=protoc-gen-go=$(PROTOC_GEN_GO) \
 	  --plugin=protoc-gen-go-grpc=$(PROTOC_GEN_GO_GRPC) \
 	  --go_out=. --go_opt=module=$(MODULE) \
-	  --go-grpc_out=. --go-grpc_opt=module=$(MODULE) $(MODULE_PROTO_FILES)
+	  --go-grpc_out=. --go-grpc_opt=module=$(MODULE) $(KIND_GRPC_MAPPINGS) \
+	  $(MODULE_PROTO_FILES)
 
 fmt:
 	gofmt -l -w .
@@ -92,6 +101,15 @@ check-generated: generate
 	  (echo "generated code is stale: run 'make generate' and commit the result" >&2; exit 1)
 	@test -z "$$(git ls-files --others --exclude-standard -- '*.pb.go')" || \
 	  (echo "untracked generated files: run 'make generate' and commit the result" >&2; exit 1)
+
+# A third-party client against our binaries: mesos-go v0.0.11's example
+# scheduler and executor (built unmodified from the Go module proxy) and a
+# scheduler written against its library, run against bin/mesos-master and
+# bin/mesos-agent. test/mesosgo is a module of its own, so that mesos-go's
+# dependencies stay out of go.mod; `go test ./...` above does not reach it.
+.PHONY: test-mesosgo
+test-mesosgo: build
+	cd test/mesosgo && $(GO) vet ./... && $(GO) test -count=1 -timeout=15m ./...
 
 # Static (CGO_ENABLED=0) binaries for the cluster images, in bin/static/.
 .PHONY: build-static test-cluster

@@ -124,3 +124,29 @@ var errNoCredentials = errors.New("missing parameter 'credentials'")
 
 // Secret is principal's secret ("" if unknown); for tests and tools.
 func (c Credentials) Secret(principal string) string { return c.secrets[principal] }
+
+// ParseCredential parses the one credential an agent authenticates with
+// (mesos-agent --credential), in Mesos's formats: JSON {"principal": "p",
+// "secret": "s"}, or text "principal secret" on the first line that is not
+// empty. A principal is required.
+func ParseCredential(data []byte) (*mesospb.Credential, error) {
+	text := strings.TrimSpace(string(data))
+	if strings.HasPrefix(text, "{") {
+		var c mesospb.Credential
+		if err := jsoncodec.Unmarshal([]byte(text), &c); err != nil {
+			return nil, fmt.Errorf("parse credential JSON: %w", err)
+		}
+		if c.GetPrincipal() == "" {
+			return nil, errors.New("the credential has no principal")
+		}
+		return &c, nil
+	}
+	list, err := ParseCredentials([]byte(text))
+	if err != nil {
+		return nil, err
+	}
+	if len(list) == 0 {
+		return nil, errors.New("the credential is empty")
+	}
+	return list[0], nil
+}

@@ -90,3 +90,22 @@ func TestCredentialsCheck(t *testing.T) {
 		}
 	}
 }
+
+// TestParseCredential: an agent's --credential in JSON and text form.
+func TestParseCredential(t *testing.T) {
+	for text, want := range map[string]string{
+		`{"principal": "agent", "secret": "s3cret"}`: "agent/s3cret",
+		"agent s3cret\nother x\n":                    "agent/s3cret",
+		"\n  agent   s3cret  \n":                     "agent/s3cret",
+	} {
+		c, err := authn.ParseCredential([]byte(text))
+		if err != nil || c.GetPrincipal()+"/"+c.GetSecret() != want {
+			t.Errorf("%q: %v %v, want %s", text, c, err, want)
+		}
+	}
+	for _, bad := range []string{"", `{"secret":"s"}`, "{not json", "a b c"} {
+		if _, err := authn.ParseCredential([]byte(bad)); err == nil {
+			t.Errorf("%q parsed", bad)
+		}
+	}
+}

@@ -61,3 +61,17 @@ func FuzzBasicAuthorization(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseCredential: any document parses or fails cleanly, and a parsed
+// credential has a principal.
+func FuzzParseCredential(f *testing.F) {
+	for _, seed := range []string{`{"principal":"agent","secret":"s"}`, "agent secret\n", "", "{", `{"secret":"s"}`, "a b c"} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, err := authn.ParseCredential(data)
+		if err == nil && c.GetPrincipal() == "" {
+			t.Fatalf("credential without a principal from %q", data)
+		}
+	})
+}

@@ -2,6 +2,7 @@ package logger
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"path/filepath"
@@ -20,7 +21,8 @@ import (
 // output (FORWARD streams) and this module writes and rotates the files
 // itself, in Go; the logrotate options it understands are those of
 // ParseRotateOptions. Unlike Mesos's separate logger processes, forwarded
-// output is not read while the agent is down.
+// output is not read while the agent is down: it waits in the container's
+// pipe, and the next agent's logger (after Recover) rotates it on.
 type Logrotate struct {
 	cfg LogrotateConfig
 
@@ -54,16 +56,57 @@ func NewLogrotateLogger(cfg LogrotateConfig) *Logrotate {
 	return &Logrotate{cfg: cfg, containers: map[string]*rotated{}}
 }
 
-// Recover has nothing to do: the output of containers started before the
-// restart went to the agent that is gone, and their files are in place.
+// Recover takes over the containers an agent restart recovered: their
+// streams are set up again as Prepare set them up (the same sizes and
+// options, from the same executor), so that the output the new agent
+// forwards goes on rotating; each file carries on from its current size
+// and the rotated ones stay. A container already known keeps its streams.
+// One that cannot be set up is left out, named in the error, and the
+// others are recovered.
 func (l *Logrotate) Recover(_ context.Context, req *containerlogger.RecoverRequest) (*containerlogger.RecoverResponse, error) {
-	l.cfg.Logger.Debug("logrotate container logger: recovered", "containers", len(req.GetContainers()))
-	return &containerlogger.RecoverResponse{}, nil
+	var errs []error
+	recovered := 0
+	for _, c := range req.GetContainers() {
+		r, err := l.rotate(c)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		id := c.GetContainerId().GetValue()
+		l.mu.Lock()
+		_, known := l.containers[id]
+		if !known {
+			l.containers[id] = r
+			recovered++
+		}
+		l.mu.Unlock()
+	}
+	l.cfg.Logger.Info("logrotate container logger: recovered containers", "containers", recovered, "failed", len(errs))
+	return &containerlogger.RecoverResponse{}, errors.Join(errs...)
 }
 
 // Prepare sets up the rotation of the container's two streams.
 func (l *Logrotate) Prepare(_ context.Context, req *containerlogger.PrepareRequest) (*containerlogger.PrepareResponse, error) {
 	c := req.GetContainer()
+	id := c.GetContainerId().GetValue()
+	r, err := l.rotate(c)
+	if err != nil {
+		return nil, err
+	}
+	l.mu.Lock()
+	old := l.containers[id]
+	l.containers[id] = r
+	l.mu.Unlock()
+	if old != nil {
+		l.cfg.Logger.Warn("logrotate container logger: container prepared twice; dropping its earlier streams", "container", id)
+		old.closeAll()
+	}
+	return &containerlogger.PrepareResponse{Stdout: containerlogger.Forward(), Stderr: containerlogger.Forward()}, nil
+}
+
+// rotate makes the rotators of a container's two streams, with the
+// settings of its executor. They open their files at the first Write.
+func (l *Logrotate) rotate(c *containerlogger.Container) (*rotated, error) {
 	id := c.GetContainerId().GetValue()
 	if id == "" || !filepath.IsAbs(c.GetDirectory()) {
 		return nil, fmt.Errorf("logrotate container logger: container %q has no absolute sandbox directory (%q)", id, c.GetDirectory())
@@ -81,15 +124,7 @@ func (l *Logrotate) Prepare(_ context.Context, req *containerlogger.PrepareReque
 		}
 		r.streams[s] = rot
 	}
-	l.mu.Lock()
-	old := l.containers[id]
-	l.containers[id] = r
-	l.mu.Unlock()
-	if old != nil {
-		l.cfg.Logger.Warn("logrotate container logger: container prepared twice; dropping its earlier streams", "container", id)
-		old.closeAll()
-	}
-	return &containerlogger.PrepareResponse{Stdout: containerlogger.Forward(), Stderr: containerlogger.Forward()}, nil
+	return r, nil
 }
 
 func (l *Logrotate) stream(id string, s containerlogger.Stream) (*Rotator, error) {

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"google.golang.org/protobuf/proto"
@@ -216,5 +217,61 @@ func TestCatalog(t *testing.T) {
 		if l, err := mk(nil); err != nil || l == nil {
 			t.Errorf("%s: %v, %v", name, l, err)
 		}
+	}
+}
+
+// An agent restart while a container runs: the first logger is left
+// without any Close, as a stopping agent leaves it, and a new one recovers
+// the container from its checkpointed executor. Its output goes on
+// rotating in the same files, at the executor's own settings, from where
+// the files were.
+func TestLogrotateRecoveredContainerKeepsRotating(t *testing.T) {
+	pg := os.Getpagesize()
+	params := map[string]string{"max_stdout_size": "1MB", "logrotate_stdout_options": "rotate 9"}
+	c := containerloggertest.NewContainer(t, "restarted")
+	c.ExecutorInfo.Command.Environment = env(map[string]string{
+		"CONTAINER_LOGGER_MAX_STDOUT_SIZE":          strconv.Itoa(2*pg) + "B",
+		"CONTAINER_LOGGER_LOGROTATE_STDOUT_OPTIONS": "rotate 2",
+	})
+	before := logrotate(t, params)
+	if _, err := before.Prepare(context.Background(), &containerlogger.PrepareRequest{Container: c}); err != nil {
+		t.Fatal(err)
+	}
+	for _, ch := range []byte("abc") { // "ab" rotated to stdout.1, "c" in stdout
+		write(t, before, c, containerlogger.Stream_STDOUT, page(ch))
+	}
+	write(t, before, c, containerlogger.Stream_STDERR, []byte("err before\n"))
+
+	after := logrotate(t, params)
+	lost := containerloggertest.NewContainer(t, "unrecoverable")
+	lost.Directory = "relative/sandbox"
+	_, err := after.Recover(context.Background(), &containerlogger.RecoverRequest{Containers: []*containerlogger.Container{lost, c}})
+	if err == nil || !strings.Contains(err.Error(), "unrecoverable") {
+		t.Errorf("Recover = %v, want an error naming the container it could not recover", err)
+	}
+	// "c" and "d" share stdout (the file carries on from its size), "e"
+	// starts a new one; rotate 2 keeps stdout.1 ("cd") and stdout.2 ("ab").
+	for _, ch := range []byte("de") {
+		write(t, after, c, containerlogger.Stream_STDOUT, page(ch))
+	}
+	write(t, after, c, containerlogger.Stream_STDERR, []byte("err after\n"))
+
+	if got, want := files(t, c.GetDirectory()), []string{"stderr", "stdout", "stdout.1", "stdout.2"}; !slices.Equal(got, want) {
+		t.Errorf("files = %v, want %v", got, want)
+	}
+	for name, want := range map[string][]byte{
+		"stdout.2": slices.Concat(page('a'), page('b')),
+		"stdout.1": slices.Concat(page('c'), page('d')),
+		"stdout":   page('e'),
+		"stderr":   []byte("err before\nerr after\n"),
+	} {
+		if got := readLog(t, filepath.Join(c.GetDirectory(), name)); !bytes.Equal(got, want) {
+			t.Errorf("%s: %d bytes starting %.8q, want %d bytes starting %.8q", name, len(got), got, len(want), want)
+		}
+	}
+	if _, err := after.Write(context.Background(), &containerlogger.WriteRequest{
+		ContainerId: lost.GetContainerId(), Stream: containerlogger.Stream_STDOUT, Data: []byte("x"),
+	}); err == nil {
+		t.Error("Write for a container Recover could not take over succeeded")
 	}
 }

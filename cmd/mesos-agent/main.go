@@ -1,7 +1,8 @@
 // Command mesos-agent is the Mesos agent: it offers its host's resources
 // to the master and runs the tasks frameworks launch on it.
 //
-// It loads and checks its flags (command line, MESOS_* environment)
+// It loads and checks its flags (command line, MESOS_* environment,
+// config directory: --config_dir or /etc/mesos-agent)
 // exactly as Apache Mesos's mesos-agent does, answers --help and
 // --version, and runs the agent (package core/agent) until SIGINT or
 // SIGTERM. The same binary is the containers' supervisor and the command
@@ -21,7 +22,6 @@ import (
 	"github.com/gomesos/mesos/cmd/internal/executors"
 	"github.com/gomesos/mesos/core/agent"
 	"github.com/gomesos/mesos/core/agent/containerizer"
-	"github.com/gomesos/mesos/core/flags"
 )
 
 func main() {
@@ -40,7 +40,8 @@ func main() {
 // ends).
 func run(ctx context.Context, args, env []string, stdout, stderr io.Writer) int {
 	fs, f := agentflags.New()
-	if code, done := cmdutil.Load(fs, flags.Sources{Args: args, Env: env}, stdout, stderr); done {
+	fs.AddConfigDir(agentflags.ConfigLayout())
+	if code, done := cmdutil.Load(fs, fs.Sources(args, env, agentflags.ConfigLayout()), stdout, stderr); done {
 		return code
 	}
 	if f.Version {

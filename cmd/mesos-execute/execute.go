@@ -344,7 +344,12 @@ func buildJob(f *executeFlags) (*job, error) {
 			}
 			task.Command.Environment = env
 		}
-		if f.DockerImage != "" {
+		if f.DockerImage != "" && f.dockerContainerizer {
+			task.Container = &mesospb.ContainerInfo{
+				Type:   mesospb.ContainerInfo_DOCKER.Enum(),
+				Docker: &mesospb.ContainerInfo_DockerInfo{Image: proto.String(f.DockerImage)},
+			}
+		} else if f.DockerImage != "" {
 			task.Container = &mesospb.ContainerInfo{
 				Type:  mesospb.ContainerInfo_MESOS.Enum(),
 				Mesos: &mesospb.ContainerInfo_MesosInfo{Image: &mesospb.Image{Type: mesospb.Image_DOCKER.Enum(), Docker: &mesospb.Image_Docker{Name: proto.String(f.DockerImage)}}},

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 
 	"github.com/gomesos/mesos/cmd/internal/cmdutil"
 	"github.com/gomesos/mesos/core/flags"
@@ -43,6 +44,11 @@ type executeFlags struct {
 	TTY                   bool
 	Version               bool
 	Volumes               json.RawMessage
+
+	// dockerContainerizer: --docker_image runs in a DOCKER container
+	// (--containerizer=docker, or no --containerizer: this agent's Mesos
+	// containerizer runs no images).
+	dockerContainerizer bool
 }
 
 func newFlags() (*flags.FlagSet, *executeFlags) {
@@ -204,5 +210,11 @@ func (f *executeFlags) check(fs *flags.FlagSet) error {
 	if set("appc_image") && set("docker_image") {
 		return errors.New("Flags '--docker-image' and '--appc-image' are both set")
 	}
+	switch f.Containerizer {
+	case "mesos", "docker":
+	default:
+		return fmt.Errorf("Unsupported containerizer: %s", f.Containerizer)
+	}
+	f.dockerContainerizer = f.Containerizer == "docker" || !set("containerizer")
 	return nil
 }

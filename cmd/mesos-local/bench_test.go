@@ -31,7 +31,44 @@ var (
 	benchTasks    = flag.Int("bench.tasks", 1000, "tasks per timed run of BenchmarkTaskThroughput")
 	benchInflight = flag.Int("bench.inflight", 16, "most tasks launched and not yet finished at once (and the spawn-rate parallelism)")
 	benchRunning  = flag.Int("bench.running", 100, "long-running tasks held by BenchmarkAgentMemory")
+	benchHelpers  = flag.String("bench.helpers", "built", "the agent's helper programs: built (mesos-containerizer and mesos-executor built into --launcher_dir, as make build installs them) or self (the agent re-executes its own binary, this test binary)")
 )
+
+// benchSize is a size flag's value, or short under -short when the flag
+// was not given: make bench runs every benchmark at a small size.
+func benchSize(name string, value, short int) int {
+	given := false
+	flag.Visit(func(f *flag.Flag) { given = given || f.Name == name })
+	if testing.Short() && !given {
+		return short
+	}
+	return value
+}
+
+// benchLauncherDir builds the helper programs for --launcher_dir, or
+// returns "" for -bench.helpers=self.
+func benchLauncherDir(b *testing.B) string {
+	switch *benchHelpers {
+	case "self":
+		return ""
+	case "built":
+	default:
+		b.Fatalf("-bench.helpers=%q: want built or self", *benchHelpers)
+	}
+	return buildHelpers(b)
+}
+
+// buildHelpers builds mesos-containerizer and mesos-executor into a
+// directory for --launcher_dir, as make build puts them beside the daemons.
+func buildHelpers(tb testing.TB) string {
+	dir := tb.TempDir()
+	cmd := exec.Command("go", "build", "-o", dir+"/",
+		"github.com/gomesos/mesos/cmd/mesos-containerizer", "github.com/gomesos/mesos/cmd/mesos-executor")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		tb.Fatalf("build the helper programs: %v\n%s", err, out)
+	}
+	return dir
+}
 
 // benchCluster is mesos-local (one agent) running in this process, with a
 // subscribed framework.
@@ -43,7 +80,7 @@ type benchCluster struct {
 	stderr *lockedBuffer
 }
 
-func benchFreePorts(b *testing.B, n int) int {
+func benchFreePorts(b testing.TB, n int) int {
 	for attempt := 0; attempt < 50; attempt++ {
 		l, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
@@ -67,12 +104,15 @@ func benchFreePorts(b *testing.B, n int) int {
 	return 0
 }
 
-func startBenchCluster(b *testing.B) *benchCluster {
+func startBenchCluster(b testing.TB, launcherDir string) *benchCluster {
 	port := benchFreePorts(b, 2)
 	ctx, cancel := context.WithCancel(context.Background())
 	c := &benchCluster{ctx: ctx, cancel: cancel, done: make(chan int, 1), stderr: &lockedBuffer{}}
 	var stdout lockedBuffer
 	args := []string{"--port=" + strconv.Itoa(port), "--num_slaves=1", "--work_dir=" + b.TempDir(), "--quiet"}
+	if launcherDir != "" {
+		args = append(args, "--launcher_dir="+launcherDir)
+	}
 	env := []string{"MESOS_ALLOCATION_INTERVAL=50ms", "MESOS_RESOURCES=cpus:64;mem:65536;disk:65536"}
 	go func() { c.done <- run(ctx, args, env, &stdout, c.stderr) }()
 	b.Cleanup(func() {
@@ -112,7 +152,7 @@ type runResult struct {
 // runTasks launches n command tasks (at most inflight unfinished at once)
 // and waits for every one to end. Offers are held while the window is full
 // and used as tasks finish.
-func (c *benchCluster) runTasks(b *testing.B, prefix, command string, n, inflight int, waitFor mesospb.TaskState) *runResult {
+func (c *benchCluster) runTasks(b testing.TB, prefix, command string, n, inflight int, waitFor mesospb.TaskState) *runResult {
 	ctx := c.ctx
 	taskRes, _ := resources.Parse("cpus:0.01;mem:32", "*")
 	acks := make(chan *mesospb.TaskStatus, 4096)
@@ -268,7 +308,7 @@ func cpuTime() (self, children time.Duration) {
 }
 
 // spawnRate is fork/exec+wait of `true` per second with p goroutines.
-func spawnRate(b *testing.B, total, p int) float64 {
+func spawnRate(b testing.TB, total, p int) float64 {
 	var wg sync.WaitGroup
 	start := time.Now()
 	per := total / p
@@ -351,8 +391,8 @@ func descendantsRSSByName() (uint64, int, map[string]uint64) {
 // at most -bench.inflight unfinished at once, and measures in the same
 // run the machine's fork/exec rate of `true` at that parallelism.
 func BenchmarkTaskThroughput(b *testing.B) {
-	n, p := *benchTasks, *benchInflight
-	c := startBenchCluster(b)
+	n, p := benchSize("bench.tasks", *benchTasks, 100), *benchInflight
+	c := startBenchCluster(b, benchLauncherDir(b))
 	// A warm-up batch: executor paths, sandboxes, connections.
 	c.runTasks(b, "warmup", "true", min(2*p, n), p, mesospb.TaskState_TASK_FINISHED)
 	spawn := spawnRate(b, max(1000, 100*p), p)
@@ -395,8 +435,8 @@ func BenchmarkTaskThroughput(b *testing.B) {
 // process (master, agent and framework together) and the resident memory
 // of the processes below it (each task's supervisor, executor and command).
 func BenchmarkAgentMemory(b *testing.B) {
-	n := *benchRunning
-	c := startBenchCluster(b)
+	n := benchSize("bench.running", *benchRunning, 20)
+	c := startBenchCluster(b, benchLauncherDir(b))
 	c.runTasks(b, "warmup", "true", 8, 8, mesospb.TaskState_TASK_FINISHED)
 	for i := 0; i < b.N; i++ {
 		heap0 := heapAfterGC()
@@ -424,7 +464,7 @@ func BenchmarkAgentMemory(b *testing.B) {
 	}
 }
 
-func waitTerminal(b *testing.B, c *benchCluster, n int) {
+func waitTerminal(b testing.TB, c *benchCluster, n int) {
 	timeout := time.After(2 * time.Minute)
 	for ended := 0; ended < n; {
 		select {

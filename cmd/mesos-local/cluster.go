@@ -14,12 +14,14 @@ import (
 	"sync"
 	"time"
 
+	"github.com/gomesos/mesos/builtin/isolator"
 	"github.com/gomesos/mesos/cmd/internal/agentflags"
 	"github.com/gomesos/mesos/cmd/internal/cmdutil"
 	"github.com/gomesos/mesos/cmd/internal/masterflags"
 	"github.com/gomesos/mesos/core/agent"
 	"github.com/gomesos/mesos/core/flags"
 	"github.com/gomesos/mesos/core/master"
+	"github.com/gomesos/mesos/modules/host"
 )
 
 // runCluster starts the master and the agents and waits until ctx ends or
@@ -37,7 +39,27 @@ func runCluster(ctx context.Context, f *localFlags, env []string, args daemonArg
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
-	m, listener, release, err := startMaster(ctx, f, ip, env, args.master, stderr)
+	var agentConfigs []agent.Config
+	for i := 0; i < f.NumSlaves; i++ {
+		cfg, err := agentConfig(f, i, ip, masterAddr, firstAgentPort+i, env, args.agents, logger.With("agent", i))
+		if err != nil {
+			fmt.Fprintf(stderr, "mesos-local: agent %d: %v\n", i, err)
+			return cmdutil.ExitFailure
+		}
+		agentConfigs = append(agentConfigs, cfg)
+	}
+	var isolators isolator.Options
+	if len(agentConfigs) > 0 {
+		isolators = agentConfigs[0].IsolatorOptions
+	}
+	mods, err := newLocalModules(f.WorkDir, isolators, logger)
+	if err != nil {
+		fmt.Fprintf(stderr, "mesos-local: %v\n", err)
+		return cmdutil.ExitFailure
+	}
+	defer mods.close(logger) // after the daemons' own cleanups below
+
+	m, listener, release, err := startMaster(ctx, f, ip, env, args.master, &mods.shared, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "mesos-local: master: %v\n", err)
 		return cmdutil.ExitFailure
@@ -46,8 +68,9 @@ func runCluster(ctx context.Context, f *localFlags, env []string, args daemonArg
 	defer listener.Close()
 
 	var agents []*agent.Agent
-	for i := 0; i < f.NumSlaves; i++ {
-		a, err := newAgent(f, i, ip, masterAddr, firstAgentPort+i, env, args.agents, logger.With("agent", i))
+	for i, cfg := range agentConfigs {
+		cfg.SharedModules = &mods.shared
+		a, err := agent.New(cfg)
 		if err != nil {
 			fmt.Fprintf(stderr, "mesos-local: agent %d: %v\n", i, err)
 			return cmdutil.ExitFailure
@@ -97,9 +120,9 @@ func labelled(what string, err error) error {
 }
 
 // startMaster configures the master from its flags on the command line and
-// in the MESOS_* environment, with mesos-local's address and work
-// directory.
-func startMaster(ctx context.Context, f *localFlags, ip string, env, args []string, stderr io.Writer) (*master.Master, net.Listener, func(), error) {
+// in the MESOS_* environment, with mesos-local's address, work directory
+// and module host.
+func startMaster(ctx context.Context, f *localFlags, ip string, env, args []string, mods *host.Shared, stderr io.Writer) (*master.Master, net.Listener, func(), error) {
 	fs := flags.NewFlagSet("mesos-local (master)")
 	fs.SetEnvPrefix(cmdutil.EnvPrefix)
 	mf := masterflags.Define(fs)
@@ -123,7 +146,7 @@ func startMaster(ctx context.Context, f *localFlags, ip string, env, args []stri
 		log.Close()
 		return nil, nil, nil, err
 	}
-	cfg, release, err := mf.Config(ctx, masterflags.Setup{Log: log, Listener: listener})
+	cfg, release, err := mf.Config(ctx, masterflags.Setup{Log: log, Listener: listener, Modules: mods})
 	if err != nil {
 		listener.Close()
 		log.Close()
@@ -157,10 +180,10 @@ func serveMaster(ctx context.Context, m *master.Master, listener net.Listener, l
 	return runErr
 }
 
-// newAgent configures agent i from its flags on the command line and in the
-// MESOS_* environment, with its place in the local cluster: the master,
-// its port and its directories.
-func newAgent(f *localFlags, i int, ip, masterAddr string, port int, env, args []string, logger *slog.Logger) (*agent.Agent, error) {
+// agentConfig configures agent i from its flags on the command line and in
+// the MESOS_* environment, with its place in the local cluster: the
+// master, its port and its directories.
+func agentConfig(f *localFlags, i int, ip, masterAddr string, port int, env, args []string, logger *slog.Logger) (agent.Config, error) {
 	fs, af := agentflags.New()
 	dir := filepath.Join(f.WorkDir, "agents", strconv.Itoa(i))
 	aenv := withOverrides(env, map[string]string{
@@ -172,16 +195,12 @@ func newAgent(f *localFlags, i int, ip, masterAddr string, port int, env, args [
 		"FETCHER_CACHE_DIR": filepath.Join(dir, "fetch"),
 	})
 	if err := fs.Load(flags.Sources{Args: args, Env: aenv}); err != nil {
-		return nil, err
+		return agent.Config{}, err
 	}
 	if err := af.Check(fs); err != nil {
-		return nil, err
+		return agent.Config{}, err
 	}
-	cfg, err := af.Config(fs, env, logger)
-	if err != nil {
-		return nil, err
-	}
-	return agent.New(cfg)
+	return af.Config(fs, env, logger)
 }
 
 // withOverrides returns env with MESOS_<name>=value set for each entry,

@@ -61,7 +61,8 @@ func newFlags() (*flags.FlagSet, *localFlags) {
 			"|   |   |-- work  (--work_dir)\n"+
 			"|   |-- 1\n"+
 			"|   |   ...\n"+
-			"|-- master",
+			"|-- master\n"+
+			"|-- modules (plugin records and sockets, WASM cache)",
 		filepath.Join(os.TempDir(), "mesos", "work"))
 
 	return fs, f

@@ -10,7 +10,9 @@
 // --isolation=posix/cpu,posix/mem,env`). Its own flags decide the addresses
 // and directories: the master listens on --ip:--port, agent i on
 // --ip:--port+1+i (5051, 5052, ... by default); the work directories nest
-// under --work_dir (see --help).
+// under --work_dir (see --help). The master and the agents share one module
+// host (modules.go): each module of --modules is loaded once, and every
+// daemon's /modules shows it.
 //
 // Apache Mesos's mesos-local reads the master's and agents' flags from the
 // environment only and silently ignores command-line flags it does not

@@ -64,8 +64,8 @@ func TestRootModulesManifest(t *testing.T) {
 		t.Fatalf("the swap changed %d lines, want 1", d)
 	}
 
-	// One compilation cache for both runs and for master and agent (the
-	// agent loads after the master, so it finds what the master compiled).
+	// One compilation cache for both runs (master and agent share one
+	// module host, so each run compiles a module at most once).
 	cache := filepath.Join(dir, "wasm-cache")
 	if err := os.Mkdir(cache, 0o755); err != nil {
 		t.Fatal(err)
@@ -207,7 +207,7 @@ func lineDiff(a, b string) int {
 // given runtime) made the offer without falling back.
 func runModulesTask(t *testing.T, manifest, cache string, want moduleExpectations, allocatorRuntime string) {
 	port := freePorts(t, 2)
-	// A short work directory: the agent's plugin sockets live under it
+	// A short work directory: the plugin sockets live under it
 	// (<work_dir>/modules/plugins/sockets/plugin<random>), and a Unix
 	// socket's path must fit in 108 bytes, which t.TempDir()'s long names
 	// overflow.
@@ -216,13 +216,11 @@ func runModulesTask(t *testing.T, manifest, cache string, want moduleExpectation
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.RemoveAll(work) }) // after mesos-local stopped
-	for _, d := range []string{filepath.Join(work, "master", "modules"), filepath.Join(work, "agents", "0", "work", "modules")} {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.Symlink(cache, filepath.Join(d, "wasm")); err != nil {
-			t.Fatal(err)
-		}
+	if err := os.MkdirAll(filepath.Join(work, "modules"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(cache, filepath.Join(work, "modules", "wasm")); err != nil {
+		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(t.Context())
 	var stdout, stderr lockedBuffer
@@ -368,6 +366,68 @@ wait:
 	agentModules := "http://127.0.0.1:" + strconv.Itoa(port+1) + "/modules"
 	checkModule(t, agentModules, want.isolator, "plugin", "Prepare")
 	checkModule(t, agentModules, want.hook, want.hookRuntime, "slaveRunTaskLabelDecorator")
+
+	// Master and agent share one module host: each plugin of the manifest
+	// runs as one process, and each daemon's /modules shows the other's
+	// modules with their calls.
+	for _, file := range pluginFiles(t, manifest) {
+		if n := processesRunning(t, file); n != 1 {
+			t.Errorf("%d processes of plugin %s, want 1 for master and agent together", n, file)
+		}
+	}
+	checkModule(t, agentModules, want.allocator, allocatorRuntime, "Allocate")
+	checkModule(t, "http://"+master+"/modules", want.isolator, "plugin", "Prepare")
+}
+
+// pluginFiles are the absolute paths of the manifest's plugin libraries
+// (its files that are not .wasm), relative to the working directory.
+func pluginFiles(t *testing.T, manifest string) []string {
+	t.Helper()
+	text, err := os.ReadFile(manifest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m struct{ Libraries []struct{ File string } }
+	if err := json.Unmarshal(text, &m); err != nil {
+		t.Fatal(err)
+	}
+	var files []string
+	for _, lib := range m.Libraries {
+		if lib.File == "" || strings.HasSuffix(lib.File, ".wasm") {
+			continue
+		}
+		abs, err := filepath.Abs(lib.File)
+		if err == nil {
+			abs, err = filepath.EvalSymlinks(abs)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, abs)
+	}
+	if len(files) == 0 {
+		t.Fatalf("%s names no plugin library", manifest)
+	}
+	return files
+}
+
+// processesRunning counts the processes running the executable file.
+func processesRunning(t *testing.T, file string) int {
+	t.Helper()
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, e := range entries {
+		if _, err := strconv.Atoi(e.Name()); err != nil {
+			continue
+		}
+		if exe, err := os.Readlink(filepath.Join("/proc", e.Name(), "exe")); err == nil && exe == file {
+			n++
+		}
+	}
+	return n
 }
 
 func getJSON(t *testing.T, url string, v any) {

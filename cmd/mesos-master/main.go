@@ -1,7 +1,8 @@
 // Command mesos-master is the Mesos master: it pools the resources of the
 // agents and offers them to frameworks.
 //
-// It loads and checks its flags (command line, MESOS_* environment)
+// It loads and checks its flags (command line, MESOS_* environment,
+// config directory: --config_dir or /etc/mesos-master)
 // exactly as Apache Mesos's mesos-master does (cmd/internal/masterflags),
 // answers --help and --version, and runs the master (package core/master)
 // until SIGINT or SIGTERM. With --zk it contends for leadership through
@@ -39,6 +40,7 @@ func main() {
 func newFlags() (*flags.FlagSet, *masterflags.Flags) {
 	fs := flags.NewFlagSet("mesos-master")
 	fs.SetEnvPrefix(cmdutil.EnvPrefix)
+	fs.AddConfigDir(masterflags.ConfigLayout())
 	return fs, masterflags.Define(fs)
 }
 
@@ -47,7 +49,7 @@ func newFlags() (*flags.FlagSet, *masterflags.Flags) {
 // ends).
 func run(ctx context.Context, args, env []string, stdout, stderr io.Writer) int {
 	fs, f := newFlags()
-	if code, done := cmdutil.Load(fs, flags.Sources{Args: args, Env: env}, stdout, stderr); done {
+	if code, done := cmdutil.Load(fs, fs.Sources(args, env, masterflags.ConfigLayout()), stdout, stderr); done {
 		return code
 	}
 	if f.Version {

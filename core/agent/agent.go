@@ -52,6 +52,7 @@ import (
 	"github.com/gomesos/mesos/core/agent/sandbox"
 	"github.com/gomesos/mesos/core/agent/statusupdate"
 	"github.com/gomesos/mesos/core/httpapi"
+	"github.com/gomesos/mesos/core/loglevel"
 	"github.com/gomesos/mesos/core/proto/mesospb"
 	"github.com/gomesos/mesos/core/resources"
 	"github.com/gomesos/mesos/modules/kinds/isolator"
@@ -62,6 +63,13 @@ type Agent struct {
 	cfg    Config
 	log    *slog.Logger
 	layout sandbox.Layout
+	// helpers are the programs containers and built-in executors run.
+	helpers helperPrograms
+	// verbosity is what GET_LOGGING_LEVEL and SET_LOGGING_LEVEL see and
+	// change (every logger of the agent goes through it); verbosityGen
+	// tells a SET's revert from a later SET's.
+	verbosity    *loglevel.Verbosity
+	verbosityGen uint64
 
 	listener net.Listener
 	server   *http.Server
@@ -80,12 +88,17 @@ type Agent struct {
 	// estimator's latest estimate plus the revocable resources executors
 	// use; oversubscribedSent is what the master was told last.
 	oversubscribed, oversubscribedSent resources.Resources
+	// trackedOps are the operations with feedback whose status the master
+	// has not acknowledged yet, by uuid; operationRetry is set while a
+	// resend is scheduled (operation_status.go).
+	trackedOps     map[string]*mesospb.Operation
+	operationRetry bool
 
 	// mods are the agent's modules (isolators, resource estimator, QoS
 	// controller, container logger, hooks).
 	mods *agentModules
 
-	containerizer *containerizer.Containerizer
+	containerizer containerRuntime
 	fetcher       *fetcher.Fetcher
 	files         *files.Files
 	gc            *sandbox.GC
@@ -149,6 +162,8 @@ const maxCompletedTasksPerExecutor = 200
 // once). It does not register or serve until Run.
 func New(cfg Config) (*Agent, error) {
 	cfg.setDefaults()
+	verbosity := &loglevel.Verbosity{}
+	cfg.Logger = slog.New(loglevel.NewHandler(cfg.Logger.Handler(), verbosity))
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
@@ -166,12 +181,12 @@ func New(cfg Config) (*Agent, error) {
 	if err != nil {
 		return nil, fmt.Errorf("agent: invalid --attributes: %w", err)
 	}
+	helpers, err := findHelpers(cfg.LauncherDir)
+	if err != nil {
+		return nil, fmt.Errorf("agent: %w", err)
+	}
 	if cfg.ExecutorBinary == "" {
-		exe, err := os.Executable()
-		if err != nil {
-			return nil, fmt.Errorf("agent: find the executor binary: %w", err)
-		}
-		cfg.ExecutorBinary = exe
+		cfg.ExecutorBinary = helpers.executor
 	}
 
 	mods, err := loadModules(context.Background(), &cfg, cfg.Logger.With("component", "agent"))
@@ -181,6 +196,8 @@ func New(cfg Config) (*Agent, error) {
 	a := &Agent{
 		mods:       mods,
 		cfg:        cfg,
+		helpers:    helpers,
+		verbosity:  verbosity,
 		log:        cfg.Logger.With("component", "agent"),
 		layout:     sandbox.Layout{WorkDir: cfg.WorkDir},
 		base:       base,
@@ -255,7 +272,7 @@ func (a *Agent) setupComponents() error {
 	})
 	l := a.cfg.Launcher
 	if l == nil {
-		l = launcher.New(launcher.Options{Logger: a.cfg.Logger.With("component", "launcher")})
+		l = launcher.New(launcher.Options{Executable: a.helpers.supervisor, Logger: a.cfg.Logger.With("component", "launcher")})
 	}
 	c, err := containerizer.New(containerizer.Options{
 		RuntimeDir:      a.cfg.RuntimeDir,
@@ -268,7 +285,9 @@ func (a *Agent) setupComponents() error {
 	if err != nil {
 		return fmt.Errorf("agent: containerizer: %w", err)
 	}
-	a.containerizer = c
+	if a.containerizer, err = a.composeContainerizers(c, l); err != nil {
+		return err
+	}
 	a.gc = sandbox.NewGC(sandbox.GCOptions{Logger: a.cfg.Logger.With("component", "gc")})
 	watch, err := sandbox.NewDiskWatch(sandbox.DiskWatchOptions{
 		GC: a.gc, Logger: a.cfg.Logger.With("component", "gc"), Interval: a.cfg.DiskWatchInterval,

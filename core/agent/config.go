@@ -15,8 +15,10 @@ import (
 
 	"github.com/gomesos/mesos/builtin/isolator"
 	"github.com/gomesos/mesos/core/agent/containerizer"
+	"github.com/gomesos/mesos/core/proto/mesospb"
 	"github.com/gomesos/mesos/core/units"
 	"github.com/gomesos/mesos/core/zk"
+	"github.com/gomesos/mesos/modules/host"
 	"github.com/gomesos/mesos/modules/runtime/builtin"
 )
 
@@ -86,8 +88,14 @@ type Config struct {
 	Env []string
 	// ExecutorBinary is the program re-executed as the command and
 	// default executors (it must run cmd/internal/executors' MaybeRun
-	// first thing in main); default the running binary.
+	// first thing in main); default mesos-executor from the launcher
+	// directory (see LauncherDir), else the running binary.
 	ExecutorBinary string
+	// LauncherDir is --launcher_dir when given: the directory of the
+	// helper programs (mesos-containerizer, mesos-executor), which must
+	// then be there. Empty: they are looked for next to the running
+	// binary, and without them the running binary plays their parts.
+	LauncherDir string
 
 	// Fetcher flags.
 	FrameworksHome      string
@@ -111,7 +119,14 @@ type Config struct {
 	// not nil, are used instead, as they are (tests).
 	Isolation string
 	Isolators []containerizer.NamedIsolator
+	// Containerizers is --containerizers: "mesos" and/or "docker" (the
+	// order is Mesos's preference; a DOCKER ContainerInfo goes to docker,
+	// the others to mesos). Empty means mesos. Docker configures the
+	// Docker containerizer.
+	Containerizers []string
+	Docker         DockerConfig
 	// Launcher runs the containers (default: the launcher package's,
+	// running mesos-containerizer from the launcher directory, else
 	// re-executing this binary).
 	Launcher containerizer.Launcher
 
@@ -137,6 +152,12 @@ type Config struct {
 	// /metrics/snapshot shows under Mesos-style names; nil: a registry
 	// of the agent's own.
 	Registry *prometheus.Registry
+	// SharedModules, when set, is a module host shared with the other
+	// daemons of the process (mesos-local's): the agent loads its
+	// manifest into it, uses its Catalog and Registry (replacing the two
+	// above), and leaves it open when it stops, detaching its plugin
+	// isolators if containers are left, for the owner to close.
+	SharedModules *host.Shared
 
 	// Flags are the effective flags, for /flags and GET_FLAGS.
 	Flags map[string]string
@@ -147,9 +168,23 @@ type Config struct {
 	// status updates (Mesos: 10secs and 10mins).
 	StatusUpdateRetryMin, StatusUpdateRetryMax time.Duration
 
+	// Credential is --credential: the principal and secret the agent
+	// presents to the master when it registers (registration.go); nil
+	// presents none.
+	Credential *mesospb.Credential
+
 	// HTTPClient talks to the master and fetches URIs.
 	HTTPClient *http.Client
 	Logger     *slog.Logger
+}
+
+// DockerConfig is the Docker containerizer's flags.
+type DockerConfig struct {
+	Socket          string        // --docker_socket (/var/run/docker.sock)
+	StopTimeout     time.Duration // --docker_stop_timeout (0ns)
+	RemoveDelay     time.Duration // --docker_remove_delay (6hrs)
+	KillOrphans     bool          // --docker_kill_orphans
+	MappedDirectory string        // --sandbox_directory (/mnt/mesos/sandbox)
 }
 
 // Recovery modes.
@@ -186,6 +221,9 @@ func (c *Config) setDefaults() {
 	def(&c.OversubscribedResourcesInterval, 15*time.Second)
 	c.OversubscribedResourcesInterval = max(c.OversubscribedResourcesInterval, MinOversubscribedResourcesInterval)
 	c.QoSCorrectionIntervalMin = max(c.QoSCorrectionIntervalMin, MinQoSCorrectionInterval)
+	if c.SharedModules != nil {
+		c.Catalog, c.Registry = c.SharedModules.Catalog, c.SharedModules.Registry
+	}
 	if c.Registry == nil {
 		c.Registry = prometheus.NewRegistry()
 	}

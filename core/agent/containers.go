@@ -56,14 +56,14 @@ func (a *Agent) serveContainerCall(w http.ResponseWriter, r *http.Request, codec
 	switch call.GetType() {
 	case agentpb.Call_LAUNCH_NESTED_CONTAINER:
 		c := call.GetLaunchNestedContainer()
-		err = a.launchNested(r.Context(), c.GetContainerId(), c.GetCommand(), c.GetContainer(), isolator.ContainerClass_CONTAINER_CLASS_DEFAULT)
+		err = a.launchNested(r.Context(), c.GetContainerId(), c.GetCommand(), c.GetContainer(), isolator.ContainerClass_CONTAINER_CLASS_DEFAULT, false)
 	case agentpb.Call_LAUNCH_CONTAINER:
 		c := call.GetLaunchContainer()
 		if c.GetContainerId().GetParent() == nil {
 			err = &operatorError{status: http.StatusBadRequest, msg: "Standalone containers are not supported: give the container a parent"}
 			break
 		}
-		err = a.launchNested(r.Context(), c.GetContainerId(), c.GetCommand(), c.GetContainer(), isolator.ContainerClass_CONTAINER_CLASS_DEFAULT)
+		err = a.launchNested(r.Context(), c.GetContainerId(), c.GetCommand(), c.GetContainer(), isolator.ContainerClass_CONTAINER_CLASS_DEFAULT, false)
 	case agentpb.Call_WAIT_NESTED_CONTAINER, agentpb.Call_WAIT_CONTAINER:
 		a.serveWaitContainer(w, r, codec, call)
 		return
@@ -84,8 +84,8 @@ func (a *Agent) serveContainerCall(w http.ResponseWriter, r *http.Request, codec
 		a.serveAttachOutput(w, r, call.GetAttachContainerOutput().GetContainerId())
 		return
 	case agentpb.Call_ATTACH_CONTAINER_INPUT:
-		err = &operatorError{status: http.StatusNotImplemented,
-			msg: "ATTACH_CONTAINER_INPUT is not supported: containers here have no I/O switchboard, their stdin is /dev/null"}
+		err = &operatorError{status: http.StatusBadRequest,
+			msg: "ATTACH_CONTAINER_INPUT streams its request: expecting 'Content-Type: " + mediaRecordIO + "'"}
 	default:
 		err = &operatorError{status: http.StatusNotImplemented, msg: "Call " + call.GetType().String() + " is not supported by this agent"}
 	}
@@ -114,7 +114,9 @@ var errAccepted = errors.New("container already exists")
 // launchNested launches a nested container in the sandbox of its parent,
 // <parent sandbox>/containers/<id>. A container that exists already is
 // answered 202, as in Mesos.
-func (a *Agent) launchNested(ctx context.Context, id *mesospb.ContainerID, cmd *mesospb.CommandInfo, info *mesospb.ContainerInfo, class isolator.ContainerClass) error {
+//
+// withInput gives it a stdin for ATTACH_CONTAINER_INPUT (sessions).
+func (a *Agent) launchNested(ctx context.Context, id *mesospb.ContainerID, cmd *mesospb.CommandInfo, info *mesospb.ContainerInfo, class isolator.ContainerClass, withInput bool) error {
 	n, cfg, env, err := a.prepareNested(ctx, id, cmd, info, class)
 	if errors.Is(err, errAccepted) {
 		return &operatorError{status: http.StatusAccepted, msg: ""}
@@ -123,7 +125,7 @@ func (a *Agent) launchNested(ctx context.Context, id *mesospb.ContainerID, cmd *
 		return err
 	}
 	if err := sandbox.CreateSandboxDir(n.dir, cfg.GetUser()); err == nil {
-		err = a.containerizer.Launch(a.runCtx, id, containerizer.LaunchRequest{Config: cfg, Environment: env})
+		err = a.containerizer.Launch(a.runCtx, id, containerizer.LaunchRequest{Config: cfg, Environment: env, Input: withInput})
 		if err == nil {
 			a.post(func() { n.launched = true })
 			go func() {

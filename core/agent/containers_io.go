@@ -55,16 +55,17 @@ func streamCodec(h http.Header) (httpapi.Codec, error) {
 }
 
 // serveSession is LAUNCH_NESTED_CONTAINER_SESSION: the container lives as
-// long as the connection, which streams its stdout and stderr. (There is
-// no I/O switchboard here: the output is read from the container's
-// sandbox files, and it has no stdin or TTY.)
+// long as the connection, which streams its stdout and stderr. Its stdin
+// is written with ATTACH_CONTAINER_INPUT. (There is no I/O switchboard
+// process here: the output is read from the container's sandbox files,
+// the input goes through a FIFO the agent holds, and there is no TTY.)
 func (a *Agent) serveSession(w http.ResponseWriter, r *http.Request, c *agentpb.Call_LaunchNestedContainerSession) {
 	codec, err := streamCodec(r.Header)
 	if err != nil {
 		writeOperatorError(w, err)
 		return
 	}
-	if err := a.launchNested(r.Context(), c.GetContainerId(), c.GetCommand(), c.GetContainer(), isolator.ContainerClass_CONTAINER_CLASS_DEBUG); err != nil {
+	if err := a.launchNested(r.Context(), c.GetContainerId(), c.GetCommand(), c.GetContainer(), isolator.ContainerClass_CONTAINER_CLASS_DEBUG, true); err != nil {
 		var oe *operatorError
 		if errors.As(err, &oe) && oe.status == http.StatusAccepted {
 			err = &operatorError{status: http.StatusBadRequest, msg: "Container " + containerKey(c.GetContainerId()) + " already exists"}
@@ -108,6 +109,15 @@ func (a *Agent) streamOutput(ctx context.Context, w http.ResponseWriter, codec h
 		http.Error(w, "streaming unsupported", http.StatusInternalServerError)
 		return
 	}
+	outputs := []*tail{
+		{path: filepath.Join(n.dir, "stdout"), kind: agentpb.ProcessIO_Data_STDOUT, offset: from},
+		{path: filepath.Join(n.dir, "stderr"), kind: agentpb.ProcessIO_Data_STDERR, offset: from},
+	}
+	// "From now on" is now, before the client learns it is attached (and
+	// sends input whose answer it expects to see).
+	for _, t := range outputs {
+		t.startAtEnd()
+	}
 	w.Header().Set("Content-Type", mediaRecordIO)
 	w.Header().Set(messageContentType, codec.MediaType())
 	w.WriteHeader(http.StatusOK)
@@ -124,10 +134,6 @@ func (a *Agent) streamOutput(ctx context.Context, w http.ResponseWriter, codec h
 		}
 		flusher.Flush()
 		return nil
-	}
-	outputs := []*tail{
-		{path: filepath.Join(n.dir, "stdout"), kind: agentpb.ProcessIO_Data_STDOUT, offset: from},
-		{path: filepath.Join(n.dir, "stderr"), kind: agentpb.ProcessIO_Data_STDERR, offset: from},
 	}
 	done := make(chan struct{})
 	go func() {
@@ -186,6 +192,18 @@ type tail struct {
 	offset int64 // -1: start at the current end
 }
 
+// startAtEnd resolves an offset of -1 to the file's current size (0 for
+// a file not created yet).
+func (t *tail) startAtEnd() {
+	if t.offset >= 0 {
+		return
+	}
+	t.offset = 0
+	if st, err := os.Stat(t.path); err == nil {
+		t.offset = st.Size()
+	}
+}
+
 // read hands what was appended since the last read to send, in chunks.
 func (t *tail) read(send func([]byte) error) error {
 	f, err := os.Open(t.path)
@@ -193,14 +211,6 @@ func (t *tail) read(send func([]byte) error) error {
 		return nil // not created yet
 	}
 	defer f.Close()
-	if t.offset < 0 {
-		st, err := f.Stat()
-		if err != nil {
-			return nil
-		}
-		t.offset = st.Size()
-		return nil
-	}
 	if _, err := f.Seek(t.offset, io.SeekStart); err != nil {
 		return nil
 	}

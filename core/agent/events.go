@@ -48,6 +48,8 @@ func (a *Agent) handleEvent(conn *masterConn, ev *agentmasterpb.AgentEvent) {
 	case agentmasterpb.AgentEvent_SHUTDOWN_EXECUTOR:
 		s := ev.GetShutdownExecutor()
 		a.shutdownExecutorByMaster(s.GetFrameworkId().GetValue(), s.GetExecutorId().GetValue())
+	case agentmasterpb.AgentEvent_ACKNOWLEDGE_OPERATION_STATUS:
+		a.acknowledgeOperationStatus(ev.GetAcknowledgeOperationStatus())
 	case agentmasterpb.AgentEvent_SUBSCRIBED:
 		// Only the first event of a stream; nothing to do again.
 	default:

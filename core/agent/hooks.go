@@ -19,8 +19,8 @@ import (
 //	slaveTaskStatusDecorator                           statusUpdate: before it is checkpointed
 //	slaveRemoveExecutorHook                            removeExecutor
 //
-// slavePreLaunchDockerTaskExecutorDecorator is Docker's: this agent has
-// no Docker containerizer, so it is never called.
+// slavePreLaunchDockerTaskExecutorDecorator is the Docker containerizer's;
+// it is not called yet (docs/COMPATIBILITY.md lists it as missing).
 //
 // The decorators of tasks and statuses run on the agent's loop, as Mesos
 // runs them on its actor, so that updates keep their order: a slow hook

@@ -30,7 +30,7 @@ func (a *Agent) launchExecutor(fw *framework, e *executor, first *mesospb.TaskIn
 		Directory:     e.directory,
 		User:          e.user,
 	}
-	if e.mode == execmode.Command {
+	if e.mode == execmode.Command || e.mode == execmode.Docker {
 		cfg.TaskInfo = first
 	}
 	env := a.executorEnvironment(fw, e)
@@ -42,7 +42,15 @@ func (a *Agent) launchExecutor(fw *framework, e *executor, first *mesospb.TaskIn
 		if info := a.decorateExecutorEnvironment(ctx, cfg.GetExecutorInfo()); info != cfg.GetExecutorInfo() {
 			cfg.ExecutorInfo, cfg.CommandInfo = info, info.GetCommand()
 		}
-		err := a.containerizer.Launch(ctx, id, containerizer.LaunchRequest{Config: cfg, Environment: env})
+		var err error
+		if e.mode != execmode.Docker { // a symlink on the host is no use in a Docker container
+			err = a.linkPersistentVolumes(e.directory, cfg.GetResources())
+		}
+		if err == nil {
+			// The agent's own command executor supervises itself.
+			self := e.mode == execmode.Command && cfg.GetCommandInfo().GetValue() == a.cfg.ExecutorBinary
+			err = a.containerizer.Launch(ctx, id, containerizer.LaunchRequest{Config: cfg, Environment: env, SelfSupervised: self})
+		}
 		var status *mesospb.ContainerStatus
 		if err == nil {
 			status, _ = a.containerizer.Status(ctx, id)
@@ -110,11 +118,16 @@ func (a *Agent) updateContainer(e *executor) {
 	if !e.containerLaunched || e.state == executorTerminated {
 		return
 	}
-	id, res, ctx := e.containerID, e.allocated().Protos(), a.runCtx
+	id, res, ctx, dir, docker := e.containerID, e.allocated().Protos(), a.runCtx, e.directory, e.mode == execmode.Docker
 	if len(res) == 0 {
 		return
 	}
 	go func() {
+		if !docker { // a symlink on the host is no use in a Docker container
+			if err := a.linkPersistentVolumes(dir, res); err != nil {
+				a.log.Warn("failed to link the container's persistent volumes", "container", id.GetValue(), "error", err)
+			}
+		}
 		if err := a.containerizer.Update(ctx, id, res); err != nil && ctx.Err() == nil {
 			a.log.Warn("failed to update the container's resources", "container", id.GetValue(), "error", err)
 		}

@@ -125,6 +125,7 @@ func (a *Agent) subscribe(ctx context.Context, base string, body []byte) (*http.
 		}
 		req.Header.Set("Content-Type", httpapi.MediaProtobuf)
 		req.Header.Set("Accept", httpapi.MediaProtobuf)
+		a.presentCredential(req)
 		resp, err := client.Do(req)
 		if err != nil {
 			return nil, "", fmt.Errorf("connect to master %s: %w", base, err)
@@ -148,6 +149,9 @@ func (a *Agent) subscribe(ctx context.Context, base string, body []byte) (*http.
 		text := strings.TrimSpace(string(msg))
 		if resp.StatusCode == http.StatusForbidden {
 			return nil, "", &refusedError{msg: text}
+		}
+		if resp.StatusCode == http.StatusUnauthorized {
+			return nil, "", a.authenticationRefused(base, text)
 		}
 		return nil, "", fmt.Errorf("master %s answered %s: %s", base, resp.Status, text)
 	}

@@ -158,7 +158,9 @@ func newExecutor(fw *framework, info *mesospb.ExecutorInfo, containerID, directo
 
 // generated reports whether the agent made up this executor for command
 // tasks; the master does not know those.
-func (e *executor) generated() bool { return e.mode == execmode.Command }
+func (e *executor) generated() bool {
+	return e.mode == execmode.Command || e.mode == execmode.Docker
+}
 
 func (e *executor) hasTask(taskID string) bool {
 	if e.launched[taskID] != nil || e.terminated[taskID] != nil {

@@ -30,6 +30,9 @@ type agentModules struct {
 	host    *host.Host
 	runtime []runtimeCloser
 	catalog *builtin.Catalog
+	// shared: host is Config.SharedModules's, which this agent does not
+	// close.
+	shared bool
 
 	// isolators in --isolation order; detachers are the plugin isolators
 	// whose processes may outlive the agent.
@@ -62,6 +65,17 @@ const (
 func loadModules(ctx context.Context, cfg *Config, log *slog.Logger) (*agentModules, error) {
 	modLog := cfg.Logger.With("component", "modules")
 	m := &agentModules{log: modLog, catalog: cfg.Catalog}
+	if cfg.SharedModules != nil {
+		if err := cfg.SharedModules.Check(); err != nil {
+			return nil, fmt.Errorf("agent: %w", err)
+		}
+		m.host, m.shared = cfg.SharedModules.Host, true
+		if err := m.load(ctx, cfg, log); err != nil {
+			m.close(ctx, false)
+			return nil, fmt.Errorf("agent: %w", err)
+		}
+		return m, nil
+	}
 	if m.catalog == nil {
 		c, err := catalog.New(catalog.Options{Isolators: cfg.IsolatorOptions})
 		if err != nil {
@@ -191,7 +205,8 @@ func (m *agentModules) builtinNames(k modules.Kind) string {
 
 // close unloads the modules. With detach, plugin isolators are let go of
 // rather than stopped, so that the containers the next agent recovers
-// keep their isolator (its process, and its state).
+// keep their isolator (its process, and its state). A shared host is left
+// to its owner, so only the detaching applies to it.
 func (m *agentModules) close(ctx context.Context, detach bool) {
 	if m == nil {
 		return
@@ -203,7 +218,7 @@ func (m *agentModules) close(ctx context.Context, detach bool) {
 			}
 		}
 	}
-	if m.host != nil {
+	if m.host != nil && !m.shared {
 		if err := m.host.Close(ctx); err != nil {
 			m.log.Warn("failed to unload modules", "error", err)
 		}

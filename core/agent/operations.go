@@ -1,8 +1,10 @@
 package agent
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/gomesos/mesos/core/agent/checkpoint"
 	"github.com/gomesos/mesos/core/agent/sandbox"
@@ -15,15 +17,18 @@ import (
 // (dynamic reservations, persistent volumes) and creates or removes the
 // volumes' directories, as Mesos's checkpointResourceState does. The
 // master sends the whole checkpointed set after the operations, which the
-// agent persists exactly.
+// agent persists exactly. Operations the master tracks (a framework asked
+// for feedback) finish here: their OPERATION_FINISHED status is
+// checkpointed in the same file, in the same write, and sent until the
+// master acknowledges it (operation_status.go).
 func (a *Agent) applyOperations(ev *agentmasterpb.AgentEvent_ApplyOperations) {
 	next, err := resources.FromProtos(ev.GetCheckpointedResources())
 	if err != nil {
 		a.log.Error("ignoring operations with invalid checkpointed resources", "error", err)
 		return
 	}
-	msg := &agentmasterpb.AgentEvent_ApplyOperations{CheckpointedResources: next.Protos()}
-	if err := checkpoint.Write(a.layout.ResourcesTargetPath(), msg); err != nil {
+	tracked := a.finishTracked(ev.GetTracked())
+	if err := a.checkpointResources(next, tracked); err != nil {
 		a.log.Error("failed to checkpoint resources", "error", err)
 		return
 	}
@@ -52,7 +57,22 @@ func (a *Agent) applyOperations(ev *agentmasterpb.AgentEvent_ApplyOperations) {
 		return
 	}
 	a.checkpointed = next
+	a.trackedOps = tracked
 	a.log.Info("Checkpointed resources", "resources", next.String(), "total", a.totalResources().String())
+	for _, op := range ev.GetTracked() {
+		a.sendOperationStatus(tracked[string(op.GetUuid().GetValue())])
+	}
+}
+
+// checkpointResources writes the checkpointed resources and the tracked
+// operations not yet acknowledged to the target file; committing is
+// renaming it to the resources file.
+func (a *Agent) checkpointResources(r resources.Resources, tracked map[string]*mesospb.Operation) error {
+	msg := &agentmasterpb.AgentEvent_ApplyOperations{CheckpointedResources: r.Protos()}
+	for _, k := range slices.Sorted(maps.Keys(tracked)) {
+		msg.Tracked = append(msg.Tracked, tracked[k])
+	}
+	return checkpoint.Write(a.layout.ResourcesTargetPath(), msg)
 }
 
 // volumePath is where a persistent volume lives:

@@ -19,8 +19,7 @@ import (
 func (a *Agent) serveOperator(w http.ResponseWriter, r *http.Request) {
 	if ct := r.Header.Get("Content-Type"); strings.HasPrefix(ct, mediaRecordIO) {
 		// Only ATTACH_CONTAINER_INPUT streams its request.
-		writeOperatorError(w, &operatorError{status: http.StatusNotImplemented,
-			msg: "ATTACH_CONTAINER_INPUT is not supported: containers here have no I/O switchboard, their stdin is /dev/null"})
+		a.serveAttachInput(w, r)
 		return
 	}
 	var call agentpb.Call
@@ -52,7 +51,14 @@ func (a *Agent) serveOperator(w http.ResponseWriter, r *http.Request) {
 	case agentpb.Call_GET_VERSION:
 		resp = &agentpb.Response{GetVersion: &agentpb.Response_GetVersion{VersionInfo: a.versionInfo()}}
 	case agentpb.Call_GET_LOGGING_LEVEL:
-		resp = &agentpb.Response{GetLoggingLevel: &agentpb.Response_GetLoggingLevel{Level: proto.Uint32(0)}}
+		resp = &agentpb.Response{GetLoggingLevel: &agentpb.Response_GetLoggingLevel{Level: proto.Uint32(a.verbosity.Level())}}
+	case agentpb.Call_SET_LOGGING_LEVEL:
+		if err := a.call(r.Context(), func() { a.setLoggingLevel(call.GetSetLoggingLevel()) }); err != nil {
+			writeOperatorError(w, err)
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+		return
 	case agentpb.Call_GET_METRICS:
 		resp, err = a.getMetrics(r)
 	case agentpb.Call_GET_STATE:
@@ -122,6 +128,14 @@ func validateOperatorCall(c *agentpb.Call) error {
 		return nil
 	}
 	switch c.GetType() {
+	case agentpb.Call_SET_LOGGING_LEVEL:
+		if err := need(c.SetLoggingLevel != nil, "set_logging_level"); err != nil {
+			return err
+		}
+		if err := need(c.SetLoggingLevel.Level != nil, "set_logging_level.level"); err != nil {
+			return err
+		}
+		return need(c.SetLoggingLevel.Duration != nil, "set_logging_level.duration")
 	case agentpb.Call_LIST_FILES:
 		return need(c.ListFiles != nil, "list_files")
 	case agentpb.Call_READ_FILE:

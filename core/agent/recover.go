@@ -30,6 +30,7 @@ func (a *Agent) recover(ctx context.Context) error {
 		a.log.Warn("skipping what cannot be recovered", "error", e)
 	}
 	a.checkpointed = resources.New(st.Resources...)
+	a.recoverTrackedOperations()
 	current, err := bootID()
 	if err != nil {
 		a.log.Warn("cannot tell whether the host rebooted", "error", err)

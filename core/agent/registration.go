@@ -3,6 +3,7 @@ package agent
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"strings"
 
@@ -20,6 +21,10 @@ func capabilities() []mesospb.AgentInfo_Capability_Type {
 		mesospb.AgentInfo_Capability_MULTI_ROLE,
 		mesospb.AgentInfo_Capability_HIERARCHICAL_ROLE,
 		mesospb.AgentInfo_Capability_RESERVATION_REFINEMENT,
+		// Mesos agents always have these two; ours report the status of
+		// operations on their default resources (operation_status.go).
+		mesospb.AgentInfo_Capability_RESOURCE_PROVIDER,
+		mesospb.AgentInfo_Capability_AGENT_OPERATION_FEEDBACK,
 	}
 }
 
@@ -54,6 +59,7 @@ func (a *Agent) subscribeCall() *agentmasterpb.AgentCall {
 			}
 		}
 		sub.PendingUpdates = a.updates.Pending()
+		sub.Operations = a.trackedOperations()
 	}
 	return &agentmasterpb.AgentCall{Type: agentmasterpb.AgentCall_SUBSCRIBE.Enum(), Subscribe: sub}
 }
@@ -119,6 +125,7 @@ func (a *Agent) registered(conn *masterConn, sub *agentmasterpb.AgentEvent_Subsc
 		a.sendOversubscribed()
 	}
 	a.updates.Resume()
+	a.resendOperationStatuses()
 	a.checkCleanupDone()
 }
 
@@ -204,4 +211,27 @@ func agentIDValue(id string) *mesospb.AgentID {
 		return nil
 	}
 	return &mesospb.AgentID{Value: proto.String(id)}
+}
+
+// presentCredential puts the agent's --credential on its SUBSCRIBE as HTTP
+// Basic credentials, which the master checks with --authenticate_agents
+// (our protocol's counterpart of Mesos's SASL exchange; the master's
+// other calls are tied to the stream that SUBSCRIBE opened).
+func (a *Agent) presentCredential(req *http.Request) {
+	if c := a.cfg.Credential; c != nil {
+		req.SetBasicAuth(c.GetPrincipal(), c.GetSecret())
+	}
+}
+
+// authenticationRefused is the master's 401: it requires agents to
+// authenticate and this one did not (no --credential, or a wrong one). The
+// agent logs it plainly and keeps retrying, as Mesos's agent does.
+func (a *Agent) authenticationRefused(master, reason string) error {
+	principal := ""
+	if a.cfg.Credential != nil {
+		principal = a.cfg.Credential.GetPrincipal()
+	}
+	a.log.Error("Master refused to authenticate this agent; check --credential", "master", master,
+		"principal", principal, "reason", reason)
+	return fmt.Errorf("master %s refused to authenticate the agent: %s", master, reason)
 }

@@ -6,6 +6,7 @@ import (
 
 	"google.golang.org/protobuf/proto"
 
+	"github.com/gomesos/mesos/core/agent/docker"
 	"github.com/gomesos/mesos/core/agent/execmode"
 	"github.com/gomesos/mesos/core/agent/sandbox"
 	"github.com/gomesos/mesos/core/proto/mesospb"
@@ -228,7 +229,11 @@ func (a *Agent) addExecutor(fw *framework, info *mesospb.ExecutorInfo) (*executo
 // one (Mesos's getExecutorInfo): the command executor, with the task's
 // URIs, environment and user, and a small resource allowance.
 func (a *Agent) commandExecutorInfo(fw *framework, ti *mesospb.TaskInfo) *mesospb.ExecutorInfo {
-	cmd := execmode.CommandInfo(a.cfg.ExecutorBinary, execmode.Command)
+	mode := execmode.Command
+	if docker.Supports(ti.GetContainer()) {
+		mode = execmode.Docker // the docker executor runs it in Docker
+	}
+	cmd := execmode.CommandInfo(a.cfg.ExecutorBinary, mode)
 	if tc := ti.GetCommand(); tc != nil {
 		cmd.Uris = tc.GetUris()
 		cmd.User = tc.User
@@ -238,7 +243,7 @@ func (a *Agent) commandExecutorInfo(fw *framework, ti *mesospb.TaskInfo) *mesosp
 	}
 	role := frameworkRole(fw.info, []*mesospb.TaskInfo{ti})
 	overhead := resources.MustParse(fmt.Sprintf("cpus:%g;mem:%d", commandExecutorCPUs, commandExecutorMem)).Allocate(role)
-	return &mesospb.ExecutorInfo{
+	info := &mesospb.ExecutorInfo{
 		ExecutorId:  &mesospb.ExecutorID{Value: proto.String(ti.GetTaskId().GetValue())},
 		FrameworkId: &mesospb.FrameworkID{Value: proto.String(fw.id)},
 		Name:        proto.String("Command Executor " + commandExecutorName(ti)),
@@ -246,6 +251,11 @@ func (a *Agent) commandExecutorInfo(fw *framework, ti *mesospb.TaskInfo) *mesosp
 		Command:     cmd,
 		Resources:   overhead.Protos(),
 	}
+	if mode == execmode.Docker {
+		// The containerizers pick the executor's container by it.
+		info.Container = proto.CloneOf(ti.GetContainer())
+	}
+	return info
 }
 
 // commandExecutorName is Mesos's "(Task: id) (Command: ...)" label.

@@ -87,7 +87,11 @@ func startMaster(t *testing.T) *testMaster { return startMasterAt(t, "127.0.0.1:
 
 // startMasterAt starts a master listening on addr (a fixed port brings a
 // master back where its agents look for it).
-func startMasterAt(t *testing.T, addr string) *testMaster {
+func startMasterAt(t *testing.T, addr string) *testMaster { return startMasterWith(t, addr, nil) }
+
+// startMasterWith is startMasterAt with the master's Config adjusted by
+// mutate first.
+func startMasterWith(t *testing.T, addr string, mutate func(*master.Config)) *testMaster {
 	t.Helper()
 	var l net.Listener
 	var err error
@@ -101,12 +105,16 @@ func startMasterAt(t *testing.T, addr string) *testMaster {
 		t.Fatal(err)
 	}
 	port := l.Addr().(*net.TCPAddr).Port
-	m, err := master.New(master.Config{
+	cfg := master.Config{
 		IP: "127.0.0.1", Port: port, Version: "1.11.0",
 		AllocationInterval: 50 * time.Millisecond,
 		Allocator:          hierarchical.New(),
 		Logger:             testLogger(t).With("component", "master"),
-	})
+	}
+	if mutate != nil {
+		mutate(&cfg)
+	}
+	m, err := master.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

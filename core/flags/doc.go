@@ -48,9 +48,18 @@
 // "?no-name") sets a boolean flag without a value. The value is trimmed of
 // surrounding white space. Unknown file names are ignored with a warning,
 // dot-files (editor leftovers) and subdirectories silently; a missing
-// directory is not an error. The config directory has
-// the lowest precedence: command line, then environment, then config
-// directory, then the flag's default.
+// directory is not an error. A file there cannot name another config
+// directory (config_dir is ignored with a warning). Sources.ConfigFiles are
+// single flag files read below the directory (Mesosphere's /etc/mesos/zk).
+// The config files have the lowest precedence: command line, then
+// environment, then config directory, then shared files, then the flag's
+// default.
+//
+// The daemons declare --config_dir (AddConfigDir) and make their Sources
+// with FlagSet.Sources: --config_dir on the command line or in the
+// environment names the directory (empty: none); without it, the first
+// existing directory of the daemon's Layout (/etc/mesos-master) and its
+// shared files are read.
 //
 // # Values from files
 //

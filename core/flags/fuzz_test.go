@@ -3,6 +3,8 @@ package flags
 import (
 	"errors"
 	iofs "io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -137,4 +139,52 @@ func sameValue(f *Flag, a, b string) bool {
 		return diff <= float64(da)*1e-14+1
 	}
 	return false
+}
+
+// FuzzConfigDir writes an arbitrary file into a config directory and
+// loads it: Load must not panic, and must either fail with an *Error of a
+// known kind or load a value that reads back the same from the command
+// line.
+func FuzzConfigDir(f *testing.F) {
+	for _, s := range [][2]string{
+		{"port", "5051\n"}, {"?quiet", ""}, {"?no-strict", ""}, {"gc_delay", "3days"},
+		{"?port", ""}, {"zk", "file:///nonexistent"}, {"config_dir", "/x"}, {"modules", "{"},
+		{"max_slave_ping_timeouts", " 4 "}, {"bogus", "x"},
+	} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, name, content string) {
+		if name == "" || name == "." || name == ".." || strings.ContainsAny(name, "/\x00") {
+			return
+		}
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
+			return // a name the file system refuses
+		}
+		fs, _, _ := newTestSet(t)
+		fs.AddConfigDir(Layout{})
+		err := fs.Load(fs.Sources([]string{"--config_dir=" + dir}, nil, Layout{}))
+		if err != nil {
+			var fe *Error
+			if !errors.As(err, &fe) || fe.Kind == nil {
+				t.Fatalf("error %v (%T) is not a *flags.Error", err, err)
+			}
+			return
+		}
+		values := fs.Values()
+		for _, fl := range fs.Flags() {
+			v, ok := values[fl.Name()]
+			if fl.Source() != SourceConfigDir || !ok || !roundTrippable(fl, v) {
+				continue
+			}
+			again, _, _ := newTestSet(t)
+			arg := "--" + fl.Name() + "=" + v
+			if err := again.Load(Sources{Args: []string{arg}}); err != nil {
+				t.Fatalf("%s loaded from file %q (%q) does not load back as %s: %v", fl.Name(), name, content, arg, err)
+			}
+			if w := again.Values()[fl.Name()]; !sameValue(fl, v, w) {
+				t.Fatalf("%s: %q from file %q, %q from the command line", fl.Name(), v, name, w)
+			}
+		}
+	})
 }

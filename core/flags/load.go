@@ -65,6 +65,9 @@ type Sources struct {
 	// ConfigDir, if not empty, is a directory of one file per flag
 	// (e.g. /etc/mesos-master). A missing directory is not an error.
 	ConfigDir string
+	// ConfigFiles are single flag files read below ConfigDir (e.g.
+	// /etc/mesos/zk for --zk). A missing file is not an error.
+	ConfigFiles []ConfigFile
 }
 
 // setting is one attempt to set a flag, before it is resolved.
@@ -128,9 +131,27 @@ func (fs *FlagSet) Load(src Sources) error {
 		}
 		setBy = map[*Flag]string{}
 		for _, s := range settings {
+			if s.name == ConfigDirFlag {
+				fs.warnings = append(fs.warnings, "Ignoring "+s.origin+": the config directory cannot name another one")
+				continue
+			}
 			if err := fs.applyLower(s, setBy); err != nil {
 				return err
 			}
+		}
+	}
+
+	// Shared config files: below the config directory.
+	for _, cf := range src.ConfigFiles {
+		s, ok, err := configFileSetting(cf)
+		if err != nil {
+			return err
+		}
+		if f := fs.names[cf.Flag]; !ok || f == nil || f.source >= SourceConfigDir {
+			continue
+		}
+		if err := fs.apply(s, map[*Flag]string{}); err != nil {
+			return err
 		}
 	}
 
@@ -274,6 +295,21 @@ func configDirSettings(dir string) ([]setting, error) {
 		out = append(out, s)
 	}
 	return out, nil
+}
+
+// configFileSetting reads one shared config file; ok is false when it
+// does not exist.
+func configFileSetting(cf ConfigFile) (setting, bool, error) {
+	data, err := os.ReadFile(cf.Path)
+	if errors.Is(err, iofs.ErrNotExist) {
+		return setting{}, false, nil
+	}
+	if err != nil {
+		return setting{}, false, &Error{Kind: ErrInvalidValue, Flag: cf.Flag, Source: SourceConfigDir,
+			msg: "Failed to read config file '" + cf.Path + "'", Err: unwrapPath(err)}
+	}
+	v := strings.TrimSpace(string(data))
+	return setting{name: cf.Flag, value: &v, source: SourceConfigDir, origin: "config file " + cf.Path}, true, nil
 }
 
 // resolve finds the flag a setting names, through aliases and "no-".

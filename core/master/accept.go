@@ -16,6 +16,9 @@ import (
 // and whatever the operations leave is declined with the call's filters.
 // An ACCEPT with no operations (or launches with no tasks) is a decline.
 func (m *Master) accept(fw *framework, acc *schedulerpb.Call_Accept) error {
+	for _, op := range acc.GetOperations() {
+		fw.metrics.operation(op.GetType())
+	}
 	offers, offerErr := m.acceptedOffers(fw, acc.GetOfferIds())
 	if offerErr != "" {
 		// Mesos drops every task of the call and gives back the valid
@@ -24,6 +27,9 @@ func (m *Master) accept(fw *framework, acc *schedulerpb.Call_Accept) error {
 			m.recoverOffer(o, o.resources, nil)
 		}
 		for _, op := range acc.GetOperations() {
+			if launchedTasks(op) == nil {
+				m.dropOperation(fw, op, "Operation attempted with invalid offers: "+offerErr)
+			}
 			for _, t := range launchedTasks(op) {
 				m.dropTask(fw, t, mesospb.TaskStatus_REASON_INVALID_OFFERS, offerErr)
 			}
@@ -32,6 +38,7 @@ func (m *Master) accept(fw *framework, acc *schedulerpb.Call_Accept) error {
 		return nil
 	}
 	m.metrics.offersAccepted += int64(len(offers))
+	fw.metrics.offersAccepted += int64(len(offers))
 	a := offers[0].agent
 	role := offers[0].role
 	remaining := resources.Resources{}
@@ -41,20 +48,28 @@ func (m *Master) accept(fw *framework, acc *schedulerpb.Call_Accept) error {
 	launch := &launchContext{fw: fw, agent: a, role: role, pending: map[string]bool{}}
 	for _, op := range acc.GetOperations() {
 		var err error
-		switch op.GetType() {
-		case mesospb.Offer_Operation_LAUNCH:
+		switch {
+		case op.GetId() != nil && launchedTasks(op) != nil:
+			// Operation feedback is not for launches: their tasks fail.
+			m.rejectLaunchWithID(fw, op)
+		case op.GetType() == mesospb.Offer_Operation_LAUNCH:
 			remaining = m.launchTasks(launch, op.GetLaunch().GetTaskInfos(), remaining)
-		case mesospb.Offer_Operation_LAUNCH_GROUP:
+		case op.GetType() == mesospb.Offer_Operation_LAUNCH_GROUP:
 			remaining = m.launchGroup(launch, op.GetLaunchGroup(), remaining)
-		case mesospb.Offer_Operation_RESERVE, mesospb.Offer_Operation_UNRESERVE,
-			mesospb.Offer_Operation_CREATE, mesospb.Offer_Operation_DESTROY:
+		case op.GetId() != nil:
+			if err = m.feedbackError(fw, a, op); err == nil {
+				remaining, err = m.applyOperation(launch, op, remaining)
+			}
+		case op.GetType() == mesospb.Offer_Operation_RESERVE, op.GetType() == mesospb.Offer_Operation_UNRESERVE,
+			op.GetType() == mesospb.Offer_Operation_CREATE, op.GetType() == mesospb.Offer_Operation_DESTROY:
 			remaining, err = m.applyOperation(launch, op, remaining)
 		default:
 			err = fmt.Errorf("operation %s is not supported", op.GetType())
 		}
 		if err != nil {
-			// Mesos drops an invalid operation and carries on with the rest.
-			m.log.Info("dropping invalid operation", "framework", fw.id, "operation", op.GetType().String(), "error", err)
+			// Mesos drops an invalid operation (answering OPERATION_ERROR
+			// when the framework asked for feedback) and carries on.
+			m.dropOperation(fw, op, err.Error())
 		}
 	}
 	for _, o := range offers {
@@ -109,6 +124,20 @@ func launchedTasks(op *mesospb.Offer_Operation) []*mesospb.TaskInfo {
 		return op.GetLaunchGroup().GetTaskGroup().GetTasks()
 	}
 	return nil
+}
+
+// rejectLaunchWithID fails the tasks of a LAUNCH or LAUNCH_GROUP that set
+// an operation id, with Mesos's messages.
+func (m *Master) rejectLaunchWithID(fw *framework, op *mesospb.Offer_Operation) {
+	reason := mesospb.TaskStatus_REASON_TASK_INVALID
+	if op.GetType() == mesospb.Offer_Operation_LAUNCH_GROUP {
+		reason = mesospb.TaskStatus_REASON_TASK_GROUP_INVALID
+	}
+	message := "The `id` field cannot be set on " + op.GetType().String() + " operations"
+	for _, t := range launchedTasks(op) {
+		m.metrics.tasksInvalid++
+		fw.send(updateEvent(masterStatus(t.GetTaskId(), t.GetAgentId(), mesospb.TaskState_TASK_ERROR, reason, message, m.nowSeconds())))
+	}
 }
 
 // launchContext is what the operations of one ACCEPT share.

@@ -245,6 +245,8 @@ func (m *Master) removeAgent(a *agent, why string, how removal) {
 	}
 	a.disconnect()
 	delete(m.agents, a.id)
+	delete(m.inverseOfferStatuses, a.id)
+	m.forgetAgentOperations(a, how)
 	m.queueAllocatorEvent(&allocator.Event{Kind: &allocator.Event_AgentRemoved{AgentRemoved: &allocator.AgentRemoved{AgentId: a.id}}})
 	m.sendAgentLost(a.id)
 	m.publishAgentRemoved(a.id)

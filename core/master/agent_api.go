@@ -68,6 +68,9 @@ func (m *Master) serveAgentSubscribe(w http.ResponseWriter, r *http.Request, cod
 		http.Error(w, "expecting 'subscribe' to be present", http.StatusBadRequest)
 		return
 	}
+	if !m.admitAgentRequest(w, r) {
+		return
+	}
 	// Registration takes three steps: the loop checks the agent and gives
 	// a new one its id; the registry admits it (a write the loop must not
 	// wait for, so this handler does); the loop takes the agent in.
@@ -187,6 +190,16 @@ func (m *Master) planRegistration(s *agentmasterpb.AgentCall_Subscribe) (*regist
 		}
 		m.reregistering[id] = true
 		m.metrics.inc("master/messages_reregister_slave")
+	case m.recoveredAgents[id] != nil:
+		// Admitted in the registry this master recovered (it comes back
+		// after a failover): it is reachable already, so only new info is
+		// written, as Mesos's UpdateSlave. Ten thousand agents coming back
+		// at once then cost the registrar nothing.
+		if !proto.Equal(m.recoveredAgents[id], info) {
+			p.ops = []registry.Operation{&registry.UpdateAgent{Info: info}}
+		}
+		m.reregistering[id] = true
+		m.metrics.inc("master/messages_reregister_slave")
 	default:
 		p.ops = []registry.Operation{&registry.MarkAgentReachable{Info: info}, &registry.UpdateAgent{Info: info}}
 		m.reregistering[id] = true
@@ -239,6 +252,7 @@ func (m *Master) registerAgent(p *registration, sub *subscriber) (*agent, *agent
 
 	if reregistering {
 		m.reconcileAgent(a, s)
+		m.adoptAgentOperations(a, s.GetOperations())
 	}
 	if isNew {
 		var used []*allocator.FrameworkResources
@@ -299,6 +313,8 @@ func (m *Master) handleAgentCall(a *agent, call *agentmasterpb.AgentCall) error 
 		return m.updateOversubscribed(a, call.GetUpdateResources().GetOversubscribedResources())
 	case agentmasterpb.AgentCall_UNREGISTER:
 		m.removeAgentForGood(a, "agent unregistered", "master/slave_removals/reason_unregistered")
+	case agentmasterpb.AgentCall_UPDATE_OPERATION_STATUS:
+		return m.operationStatusUpdate(a, call.GetUpdateOperationStatus())
 	default:
 		return fmt.Errorf("unknown agent call type %v", call.GetType())
 	}
@@ -318,6 +334,8 @@ func (m *Master) countAgentCall(t agentmasterpb.AgentCall_Type) {
 		m.metrics.inc("master/messages_update_slave")
 	case agentmasterpb.AgentCall_UNREGISTER:
 		m.metrics.inc("master/messages_unregister_slave")
+	case agentmasterpb.AgentCall_UPDATE_OPERATION_STATUS:
+		m.metrics.inc("master/messages_operation_status_update")
 	}
 }
 

@@ -73,10 +73,10 @@ func (v *guardView) Framework(id string) (*allocguard.Framework, bool) {
 
 // checkAllocations runs the guard over one cycle's response. Rejected
 // allocations are counted, given back to the allocator and reported to an
-// allocator module; the accepted ones are returned, in order. The master
-// makes no inverse offers yet: accepted ones are dropped, rejected ones
-// are logged and reported.
-func (m *Master) checkAllocations(resp *allocator.AllocateResponse) []*allocator.Allocation {
+// allocator module; rejected inverse offers are logged, reported, and
+// given back to the allocator as unanswered (so it may make them again).
+// The accepted allocations and inverse offers are returned, in order.
+func (m *Master) checkAllocations(resp *allocator.AllocateResponse) ([]*allocator.Allocation, []*allocator.InverseOfferAllocation) {
 	res := m.guard.Check(newGuardView(m), resp)
 	for _, r := range res.Rejected {
 		if r.Allocation != nil {
@@ -85,9 +85,12 @@ func (m *Master) checkAllocations(resp *allocator.AllocateResponse) []*allocator
 		}
 		m.log.Warn("inverse offer rejected", "framework", r.InverseOffer.GetFrameworkId(), "agent", r.InverseOffer.GetAgentId(),
 			"reason", r.Reason.String(), "error", r.Err)
+		if m.agents[r.InverseOffer.GetAgentId()] != nil {
+			m.inverseOfferUnanswered(r.InverseOffer.GetAgentId(), r.InverseOffer.GetFrameworkId())
+		}
 		m.reportRejection(r.Reason.String(), r.Err)
 	}
-	return res.Accepted
+	return res.Accepted, res.AcceptedInverseOffers
 }
 
 // rejectAllocation refuses one allocation: it is counted (in total and by

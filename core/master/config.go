@@ -12,6 +12,7 @@ import (
 	"github.com/gomesos/mesos/core/registry"
 	"github.com/gomesos/mesos/hooks"
 	"github.com/gomesos/mesos/modules/kinds/allocator"
+	"github.com/gomesos/mesos/modules/kinds/authorizer"
 	"github.com/gomesos/mesos/modules/kinds/mastercontender"
 	"github.com/gomesos/mesos/modules/kinds/masterdetector"
 )
@@ -30,6 +31,9 @@ type Config struct {
 	AllocationInterval time.Duration
 	// OfferTimeout is --offer_timeout; zero means offers never time out.
 	OfferTimeout time.Duration
+	// HidePerFrameworkMetrics leaves the master/frameworks/<name>/<id>/...
+	// metrics out of /metrics/snapshot (--publish_per_framework_metrics=false).
+	HidePerFrameworkMetrics bool
 	// HeartbeatInterval between scheduler HEARTBEAT events (Mesos: 15secs).
 	HeartbeatInterval time.Duration
 	// AgentPingTimeout and MaxAgentPingTimeouts: an agent missing that many
@@ -101,6 +105,17 @@ type Config struct {
 	Authenticate          func(r *http.Request) (principal string, err error)
 	AuthenticateReadOnly  bool
 	AuthenticateReadWrite bool
+	// AuthenticateFramework, when set, checks the credentials of every
+	// scheduler API request (--authenticate_http_frameworks with
+	// --http_framework_authenticators); AuthenticateAgent, when set, checks
+	// an agent's credential on SUBSCRIBE (--authenticate_agents with
+	// --authenticators). Errors as for Authenticate (authn.go).
+	AuthenticateFramework func(r *http.Request) (principal string, err error)
+	AuthenticateAgent     func(r *http.Request) (principal string, err error)
+	// Authorizer decides what principals may do (--acls with the local
+	// authorizer, or an Authorizer module); nil allows everything, as a
+	// Mesos master without an authorizer does. Errors deny (authz.go).
+	Authorizer authorizer.Authorizer
 
 	// Allocator decides who gets which free resources. AllocatorSnapshot,
 	// when set, is bound to the master by New: an allocator decorator that

@@ -9,6 +9,7 @@ import (
 
 	"google.golang.org/protobuf/proto"
 
+	"github.com/gomesos/mesos/core/proto/masterpb"
 	"github.com/gomesos/mesos/core/proto/mesospb"
 )
 
@@ -24,7 +25,7 @@ func (m *Master) registerEndpoints(mux *http.ServeMux) {
 	}
 	readOnly := func(h func(w http.ResponseWriter, r *http.Request)) http.HandlerFunc {
 		return func(w http.ResponseWriter, r *http.Request) {
-			if m.authenticated(w, r, false) {
+			if r = m.authenticatedRequest(w, r, false); r != nil {
 				h(w, r)
 			}
 		}
@@ -34,7 +35,7 @@ func (m *Master) registerEndpoints(mux *http.ServeMux) {
 	readWrite := func(h func(w http.ResponseWriter, r *http.Request)) http.HandlerFunc {
 		leaderOnly := m.leaderOnly(h)
 		return func(w http.ResponseWriter, r *http.Request) {
-			if m.authenticated(w, r, true) {
+			if r = m.authenticatedRequest(w, r, true); r != nil {
 				leaderOnly(w, r)
 			}
 		}
@@ -91,8 +92,17 @@ func (m *Master) registerEndpoints(mux *http.ServeMux) {
 // megabytes, and allocating that for every poll would keep the garbage
 // collector busy scanning the master's heap.
 func (m *Master) serveDocument(w http.ResponseWriter, r *http.Request, name string, write func(*jsonWriter)) {
+	ctx := r.Context()
+	if name != "slaves" {
+		v, err := m.viewFor(ctx)
+		if err != nil {
+			writeCallError(w, err)
+			return
+		}
+		ctx = withView(ctx, v)
+	}
 	var body []byte
-	if err := m.call(r.Context(), func() {
+	if err := m.call(ctx, func() {
 		// The next document of this name is likely about as large as the
 		// last: start there, so the buffer does not grow by copying.
 		want := m.documentSizes[name]
@@ -105,7 +115,7 @@ func (m *Master) serveDocument(w http.ResponseWriter, r *http.Request, name stri
 			buf = make([]byte, 0, want)
 		}
 		jw := jsonWriter{buf: buf[:0]}
-		write(&jw)
+		m.usingView(ctx, func() { write(&jw) })
 		body = jw.buf
 		m.documentSizes[name] = len(body) + len(body)/8
 	}); err != nil {
@@ -137,6 +147,10 @@ func writeJSON(w http.ResponseWriter, r *http.Request, body []byte) {
 }
 
 func (m *Master) serveFlags(w http.ResponseWriter, r *http.Request) {
+	if err := m.authorizeCall(r.Context(), &masterpb.Call{Type: masterpb.Call_GET_FLAGS.Enum()}); err != nil {
+		writeCallError(w, err)
+		return
+	}
 	jw := jsonWriter{}
 	jw.beginObject()
 	jw.key("flags")
@@ -168,6 +182,10 @@ func (m *Master) serveVersion(w http.ResponseWriter, r *http.Request) {
 }
 
 func (m *Master) serveMetrics(w http.ResponseWriter, r *http.Request) {
+	if err := m.authorizeEndpoint(r.Context(), "/metrics/snapshot"); err != nil {
+		writeCallError(w, err)
+		return
+	}
 	metrics, err := m.snapshotMetrics(r.Context())
 	if err != nil {
 		writeCallError(w, err)

@@ -10,6 +10,7 @@ import (
 	"github.com/gomesos/mesos/core/proto/maintenancepb"
 	"github.com/gomesos/mesos/core/proto/mesospb"
 	"github.com/gomesos/mesos/core/proto/quotapb"
+	"github.com/gomesos/mesos/modules/kinds/authorizer"
 )
 
 // The endpoints that change things, with the bodies Mesos's take: form
@@ -59,24 +60,36 @@ func (m *Master) serveOperationForm(w http.ResponseWriter, r *http.Request, list
 
 func (m *Master) serveReserve(w http.ResponseWriter, r *http.Request) {
 	m.serveOperationForm(w, r, "resources", true, func(ctx context.Context, f *operationForm) error {
+		if err := m.require(ctx, authorizer.Action_RESERVE_RESOURCES, resourceObjects(f.resources)...); err != nil {
+			return err
+		}
 		return m.operatorReserve(ctx, f.agentID, f.source, f.resources)
 	})
 }
 
 func (m *Master) serveUnreserve(w http.ResponseWriter, r *http.Request) {
 	m.serveOperationForm(w, r, "resources", false, func(ctx context.Context, f *operationForm) error {
+		if err := m.require(ctx, authorizer.Action_UNRESERVE_RESOURCES, resourceObjects(f.resources)...); err != nil {
+			return err
+		}
 		return m.operatorUnreserve(ctx, f.agentID, f.resources)
 	})
 }
 
 func (m *Master) serveCreateVolumes(w http.ResponseWriter, r *http.Request) {
 	m.serveOperationForm(w, r, "volumes", false, func(ctx context.Context, f *operationForm) error {
+		if err := m.require(ctx, authorizer.Action_CREATE_VOLUME, resourceObjects(f.resources)...); err != nil {
+			return err
+		}
 		return m.operatorCreateVolumes(ctx, f.agentID, f.resources)
 	})
 }
 
 func (m *Master) serveDestroyVolumes(w http.ResponseWriter, r *http.Request) {
 	m.serveOperationForm(w, r, "volumes", false, func(ctx context.Context, f *operationForm) error {
+		if err := m.require(ctx, authorizer.Action_DESTROY_VOLUME, resourceObjects(f.resources)...); err != nil {
+			return err
+		}
 		return m.operatorDestroyVolumes(ctx, f.agentID, f.resources)
 	})
 }
@@ -99,6 +112,10 @@ func (m *Master) serveTeardown(w http.ResponseWriter, r *http.Request) {
 	id, ok := form["frameworkId"]
 	if !ok {
 		http.Error(w, "Missing 'frameworkId' query parameter in the request body", http.StatusBadRequest)
+		return
+	}
+	if err := m.authorizeTeardown(r.Context(), id); err != nil {
+		writeCallError(w, err)
 		return
 	}
 	answer(w, http.StatusOK, m.teardown(r.Context(), id))
@@ -130,11 +147,19 @@ func (m *Master) serveQuota(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, fmt.Sprintf("Failed to parse set quota request JSON '%s': %v", body, err), http.StatusBadRequest)
 			return
 		}
+		if err := m.require(r.Context(), authorizer.Action_UPDATE_QUOTA, quotaObject(req.GetRole())); err != nil {
+			writeCallError(w, err)
+			return
+		}
 		answer(w, http.StatusOK, m.setQuota(r.Context(), &req))
 	case http.MethodDelete:
 		role, ok := quotaRole(r.URL.Path)
 		if !ok {
 			http.Error(w, fmt.Sprintf("Failed to parse remove quota request for path '%s': expected 3 tokens, found 2 tokens", r.URL.Path), http.StatusBadRequest)
+			return
+		}
+		if err := m.require(r.Context(), authorizer.Action_UPDATE_QUOTA, quotaObject(role)); err != nil {
+			writeCallError(w, err)
 			return
 		}
 		answer(w, http.StatusOK, m.removeQuota(r.Context(), role, r.URL.Path))
@@ -148,13 +173,21 @@ func (m *Master) serveQuota(w http.ResponseWriter, r *http.Request) {
 func (m *Master) serveWeights(w http.ResponseWriter, r *http.Request) {
 	switch r.Method {
 	case http.MethodGet:
+		v, err := m.viewFor(r.Context())
+		if err != nil {
+			writeCallError(w, err)
+			return
+		}
+		ctx := withView(r.Context(), v)
 		var body []byte
-		if err := m.call(r.Context(), func() {
+		if err := m.call(ctx, func() {
 			jw := jsonWriter{}
 			jw.beginArray()
-			for _, wi := range m.getWeights().GetWeightInfos() {
-				jw.proto(wi)
-			}
+			m.usingView(ctx, func() {
+				for _, wi := range m.getWeights().GetWeightInfos() {
+					jw.proto(wi)
+				}
+			})
 			jw.endArray()
 			body = jw.buf
 		}); err != nil {
@@ -170,6 +203,10 @@ func (m *Master) serveWeights(w http.ResponseWriter, r *http.Request) {
 		infos, err := parseJSONArray(body, func() *mesospb.WeightInfo { return &mesospb.WeightInfo{} })
 		if err != nil {
 			http.Error(w, fmt.Sprintf("Failed to parse update weights request JSON ('%s'): %v", body, err), http.StatusBadRequest)
+			return
+		}
+		if err := m.authorizeWeights(r.Context(), infos); err != nil {
+			writeCallError(w, err)
 			return
 		}
 		answer(w, http.StatusOK, m.updateWeights(r.Context(), infos))
@@ -202,6 +239,10 @@ func (m *Master) serveSchedule(w http.ResponseWriter, r *http.Request) {
 		var s maintenancepb.Schedule
 		if err := jsoncodec.Unmarshal([]byte(body), &s); err != nil {
 			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		if err := m.authorizeSchedule(r.Context(), &s); err != nil {
+			writeCallError(w, err)
 			return
 		}
 		answer(w, http.StatusOK, m.updateSchedule(r.Context(), &s))
@@ -247,9 +288,19 @@ func (m *Master) serveMachines(w http.ResponseWriter, r *http.Request, apply fun
 }
 
 func (m *Master) serveMachineDown(w http.ResponseWriter, r *http.Request) {
-	m.serveMachines(w, r, m.startMaintenance)
+	m.serveMachines(w, r, func(ctx context.Context, ids []*mesospb.MachineID) error {
+		if err := m.require(ctx, authorizer.Action_START_MAINTENANCE, machineObjects(ids)...); err != nil {
+			return err
+		}
+		return m.startMaintenance(ctx, ids)
+	})
 }
 
 func (m *Master) serveMachineUp(w http.ResponseWriter, r *http.Request) {
-	m.serveMachines(w, r, m.stopMaintenance)
+	m.serveMachines(w, r, func(ctx context.Context, ids []*mesospb.MachineID) error {
+		if err := m.require(ctx, authorizer.Action_STOP_MAINTENANCE, machineObjects(ids)...); err != nil {
+			return err
+		}
+		return m.stopMaintenance(ctx, ids)
+	})
 }

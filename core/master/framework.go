@@ -36,6 +36,8 @@ type framework struct {
 	completedTasks  []*task
 	// executors by agent id, then executor id.
 	executors map[string]map[string]*mesospb.ExecutorInfo
+
+	metrics frameworkMetrics
 }
 
 func (fw *framework) capable(c mesospb.FrameworkInfo_Capability_Type) bool {
@@ -80,6 +82,7 @@ func (fw *framework) disconnect() {
 // send queues a scheduler event; a framework without a stream misses it
 // (status updates are resent by the agent until acknowledged).
 func (fw *framework) send(ev *schedulerpb.Event) {
+	fw.metrics.event(ev.GetType())
 	if fw.sub != nil && !fw.sub.send(ev) {
 		fw.sub = nil
 	}
@@ -192,6 +195,8 @@ func (m *Master) subscribe(info *mesospb.FrameworkInfo, suppressed []string, sub
 		m.log.Info("framework resubscribed", "framework", fw.id, "name", info.GetName())
 	}
 	m.allocateSoon()
+	// The SUBSCRIBED event goes out first on the new stream, not by send.
+	fw.metrics.event(schedulerpb.Event_SUBSCRIBED)
 	return &schedulerpb.Event{
 		Type: schedulerpb.Event_SUBSCRIBED.Enum(),
 		Subscribed: &schedulerpb.Event_Subscribed{

@@ -18,14 +18,13 @@ import (
 // Maintenance (Mesos's maintenance primitives): the operator schedules
 // windows of unavailability for machines, named by hostname and/or IP.
 // A scheduled machine is DRAINING: its agents' unavailability goes to the
-// allocator (UnavailabilityUpdated). Bringing it DOWN shuts its agents down
-// and removes them, and keeps new ones from registering there; bringing it
-// UP takes it out of the schedule. The registry checks every request with
-// Mesos's rules and messages (core/registry/ops_maintenance.go); the master
-// keeps the same machines and schedule in memory.
-//
-// Inverse offers are not made: frameworks do not hear of the schedule, and
-// GET_MAINTENANCE_STATUS lists no inverse offer statuses.
+// allocator (UnavailabilityUpdated), which makes inverse offers to the
+// frameworks using them (inverse_offers.go), and their offers carry it.
+// Bringing it DOWN shuts its agents down and removes them, and keeps new
+// ones from registering there; bringing it UP takes it out of the
+// schedule. The registry checks every request with Mesos's rules and
+// messages (core/registry/ops_maintenance.go); the master keeps the same
+// machines and schedule in memory.
 
 // machineKey identifies a MachineID as Mesos compares them (and as the
 // registry does): hostnames case-insensitively, IPs exactly, set-but-empty
@@ -89,7 +88,11 @@ func (m *Master) maintenanceStatus() *maintenancepb.ClusterStatus {
 		mi := m.machines[k]
 		switch mi.GetMode() {
 		case mesospb.MachineInfo_DRAINING:
-			st.DrainingMachines = append(st.DrainingMachines, &maintenancepb.ClusterStatus_DrainingMachine{Id: mi.GetId()})
+			dm := &maintenancepb.ClusterStatus_DrainingMachine{Id: mi.GetId()}
+			for _, a := range m.agentsOnMachine(k) {
+				dm.Statuses = append(dm.Statuses, m.agentInverseOfferStatuses(a)...)
+			}
+			st.DrainingMachines = append(st.DrainingMachines, dm)
 		case mesospb.MachineInfo_DOWN:
 			st.DownMachines = append(st.DownMachines, mi.GetId())
 		}
@@ -150,8 +153,11 @@ func (m *Master) applySchedule(s *maintenancepb.Schedule) {
 	}
 }
 
-// changingUnavailability runs change and tells the allocator of every
-// agent whose unavailability it changed.
+// changingUnavailability runs change and, as Mesos does, for every agent
+// whose unavailability it changed: rescinds its offers (so frameworks hear
+// of the change at once) and inverse offers, forgets the answers to them,
+// and tells the allocator, which starts afresh with the new
+// unavailability.
 func (m *Master) changingUnavailability(change func()) {
 	before := make(map[string]*mesospb.Unavailability, len(m.agents))
 	for id, a := range m.agents {
@@ -159,12 +165,16 @@ func (m *Master) changingUnavailability(change func()) {
 	}
 	change()
 	for _, id := range sortedKeys(m.agents) {
-		after := m.unavailabilityOf(m.agents[id])
-		if !proto.Equal(before[id], after) {
-			m.queueAllocatorEvent(&allocator.Event{Kind: &allocator.Event_UnavailabilityUpdated{UnavailabilityUpdated: &allocator.UnavailabilityUpdated{
-				AgentId: id, Unavailability: after,
-			}}})
+		a := m.agents[id]
+		after := m.unavailabilityOf(a)
+		if proto.Equal(before[id], after) {
+			continue
 		}
+		m.rescindAgentOffers(a)
+		delete(m.inverseOfferStatuses, id)
+		m.queueAllocatorEvent(&allocator.Event{Kind: &allocator.Event_UnavailabilityUpdated{UnavailabilityUpdated: &allocator.UnavailabilityUpdated{
+			AgentId: id, Unavailability: after,
+		}}})
 	}
 	m.allocateSoon()
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/gomesos/mesos/core/httpapi"
 	"github.com/gomesos/mesos/core/master/allocguard"
+	"github.com/gomesos/mesos/core/proto/allocatorpb"
 	"github.com/gomesos/mesos/core/proto/maintenancepb"
 	"github.com/gomesos/mesos/core/proto/mesospb"
 	"github.com/gomesos/mesos/core/proto/quotapb"
@@ -77,6 +78,12 @@ type Master struct {
 	quotas   map[string]*quotapb.QuotaConfig
 	schedule *maintenancepb.Schedule
 	machines map[string]*mesospb.MachineInfo
+	// Outstanding inverse offers by id, and the frameworks' answers by
+	// agent and framework id (inverse_offers.go).
+	inverseOffers        map[string]*inverseOffer
+	inverseOfferStatuses map[string]map[string]*allocatorpb.InverseOfferStatus
+	// Operations tracked for feedback, by uuid (operation_feedback.go).
+	operations map[string]*trackedOperation
 
 	// Operator API event streams (operator_events.go).
 	operatorSubs []*subscriber
@@ -90,6 +97,9 @@ type Master struct {
 	// endpoint, and documentBuffers their reusable buffers (endpoints.go).
 	documentSizes   map[string]int
 	documentBuffers chan []byte
+	// view is what the principal of the document or answer being built
+	// may see (authz_view.go), set only while it is built; nil shows all.
+	view *view
 
 	// fatal ends the loop: Run returns it (Mesos exits in these cases).
 	fatal error
@@ -164,9 +174,13 @@ func New(cfg Config) (*Master, error) {
 		weights:            map[string]float64{},
 		quotas:             map[string]*quotapb.QuotaConfig{},
 		machines:           map[string]*mesospb.MachineInfo{},
+		inverseOffers:      map[string]*inverseOffer{},
 		documentSizes:      map[string]int{},
 		documentBuffers:    make(chan []byte, 1),
 		guard:              allocguard.New(),
+
+		inverseOfferStatuses: map[string]map[string]*allocatorpb.InverseOfferStatus{},
+		operations:           map[string]*trackedOperation{},
 	}
 	if m.registrar == nil {
 		m.registrar = registry.New(registry.Config{Store: registry.NewMemoryStore(), Logger: m.log, Now: cfg.Now})

@@ -91,6 +91,11 @@ func (m *Master) loopMetrics() map[string]float64 {
 	for name, v := range m.metrics.named {
 		out[name] = float64(v)
 	}
+	if !m.cfg.HidePerFrameworkMetrics {
+		for _, fw := range m.frameworks {
+			writeFrameworkMetrics(out, fw)
+		}
+	}
 	out["master/uptime_secs"] = m.cfg.Now().Sub(m.startTime).Seconds()
 	out["master/elected"] = 0
 	if m.elected() {

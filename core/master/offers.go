@@ -24,12 +24,15 @@ type offer struct {
 }
 
 // makeOffers turns one cycle's response into offers, one OFFERS event per
-// framework. Every allocation is first checked by the allocation guard
+// framework, and inverse offers (inverse_offers.go). Every allocation and
+// inverse offer is first checked by the allocation guard
 // (allocation_guard.go); what it or makeOffer refuses is counted and given
 // back to the allocator, and never offered.
 func (m *Master) makeOffers(resp *allocator.AllocateResponse) {
 	byFramework := map[*framework][]*mesospb.Offer{}
-	for _, alloc := range m.checkAllocations(resp) {
+	allocs, inverse := m.checkAllocations(resp)
+	defer m.makeInverseOffers(inverse)
+	for _, alloc := range allocs {
 		o, p, reason, err := m.makeOffer(alloc)
 		if err != nil {
 			m.rejectAllocation(alloc, reason, err)
@@ -39,6 +42,7 @@ func (m *Master) makeOffers(resp *allocator.AllocateResponse) {
 	}
 	for fw, offers := range byFramework {
 		m.metrics.offersSent += int64(len(offers))
+		fw.metrics.offersSent += int64(len(offers))
 		fw.send(&schedulerpb.Event{Type: schedulerpb.Event_OFFERS.Enum(), Offers: &schedulerpb.Event_Offers{Offers: offers}})
 	}
 }
@@ -132,6 +136,9 @@ func (m *Master) offerProto(o *offer) (*mesospb.Offer, error) {
 	if multiRole {
 		p.AllocationInfo = &mesospb.Resource_AllocationInfo{Role: proto.String(o.role)}
 	}
+	// An agent planned to be unavailable (its machine is in the
+	// maintenance schedule) says so in its offers, as in Mesos.
+	p.Unavailability = m.unavailabilityOf(o.agent)
 	return p, nil
 }
 
@@ -162,24 +169,31 @@ func (m *Master) recoverOffer(o *offer, r resources.Resources, filters *mesospb.
 func (m *Master) rescindOffer(o *offer, filters *mesospb.Filters) {
 	m.recoverOffer(o, o.resources, filters)
 	m.metrics.offersRescinded++
+	o.fw.metrics.offersRescinded++
 	o.fw.send(&schedulerpb.Event{
 		Type:    schedulerpb.Event_RESCIND.Enum(),
 		Rescind: &schedulerpb.Event_Rescind{OfferId: &mesospb.OfferID{Value: proto.String(o.id)}},
 	})
 }
 
+// rescindFrameworkOffers withdraws a framework's offers and inverse
+// offers (it disconnected, failed over or left).
 func (m *Master) rescindFrameworkOffers(fw *framework) {
 	for _, o := range fw.offers {
 		m.rescindOffer(o, nil)
 	}
+	m.rescindInverseOffersWhere(func(io *inverseOffer) bool { return io.fw == fw })
 }
 
+// rescindAgentOffers withdraws the offers and inverse offers of an agent
+// (it was deactivated, left or re-registered).
 func (m *Master) rescindAgentOffers(a *agent) {
 	for _, o := range m.offers {
 		if o.agent == a {
 			m.rescindOffer(o, nil)
 		}
 	}
+	m.rescindInverseOffersWhere(func(io *inverseOffer) bool { return io.agent == a })
 }
 
 func contains(list []string, s string) bool {

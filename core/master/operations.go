@@ -29,7 +29,14 @@ func (m *Master) applyOperation(lc *launchContext, op *mesospb.Offer_Operation, 
 		return remaining, fmt.Errorf("Invalid %s operation: %w", op.GetType(), err)
 	}
 	a := lc.agent
-	if err := m.applyConversion(a, op, consumed.Unallocate(), converted.Unallocate()); err != nil {
+	var tracked *mesospb.Operation
+	if op.GetId() != nil {
+		tracked = m.trackOperation(lc.fw, a, op)
+	}
+	if err := m.applyConversion(a, op, consumed.Unallocate(), converted.Unallocate(), tracked); err != nil {
+		if tracked != nil {
+			delete(m.operations, string(tracked.GetUuid().GetValue()))
+		}
 		return remaining, err
 	}
 	m.queueAllocatorEvent(&allocator.Event{Kind: &allocator.Event_AllocationConverted{AllocationConverted: &allocator.AllocationConverted{
@@ -41,8 +48,9 @@ func (m *Master) applyOperation(lc *launchContext, op *mesospb.Offer_Operation, 
 
 // applyConversion changes an agent's total by an operation's conversion
 // (resources without allocation info) and has the agent checkpoint the
-// result.
-func (m *Master) applyConversion(a *agent, op *mesospb.Offer_Operation, consumed, converted resources.Resources) error {
+// result, and report the status of a tracked operation
+// (operation_feedback.go).
+func (m *Master) applyConversion(a *agent, op *mesospb.Offer_Operation, consumed, converted resources.Resources, tracked *mesospb.Operation) error {
 	total, err := a.total.Apply(consumed, converted)
 	if err != nil {
 		return fmt.Errorf("Invalid %s operation on the agent: %w", op.GetType(), err)
@@ -56,9 +64,17 @@ func (m *Master) applyConversion(a *agent, op *mesospb.Offer_Operation, consumed
 		ApplyOperations: &agentmasterpb.AgentEvent_ApplyOperations{
 			Operations:            []*mesospb.Offer_Operation{op},
 			CheckpointedResources: a.checkpointed.Protos(),
+			Tracked:               trackedList(tracked),
 		},
 	})
 	return nil
+}
+
+func trackedList(op *mesospb.Operation) []*mesospb.Operation {
+	if op == nil {
+		return nil
+	}
+	return []*mesospb.Operation{op}
 }
 
 // isCheckpointed says whether an agent must persist a resource: dynamic

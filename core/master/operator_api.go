@@ -38,7 +38,7 @@ func (m *Master) serveOperator(w http.ResponseWriter, r *http.Request) {
 		methodNotAllowed(w, r, http.MethodPost)
 		return
 	}
-	if !m.authenticated(w, r, true) {
+	if r = m.authenticatedRequest(w, r, true); r == nil {
 		return
 	}
 	m.leaderOnly(m.serveOperatorCall)(w, r)
@@ -61,6 +61,12 @@ func (m *Master) serveOperatorCall(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	m.log.Debug("processing operator call", "type", call.GetType().String())
+	ctx, err := m.authorizeOperator(r.Context(), &call)
+	if err != nil {
+		writeCallError(w, err)
+		return
+	}
+	r = r.WithContext(ctx)
 	if call.GetType() == masterpb.Call_SUBSCRIBE {
 		m.serveOperatorSubscribe(w, r, codec)
 		return
@@ -121,7 +127,7 @@ func validateOperatorCall(c *masterpb.Call) error {
 func (m *Master) encodeOnLoop(ctx context.Context, codec httpapi.Codec, build func() *masterpb.Response) (operatorResult, error) {
 	var body []byte
 	var encErr error
-	if err := m.call(ctx, func() { body, encErr = codec.Marshal(build()) }); err != nil {
+	if err := m.call(ctx, func() { m.usingView(ctx, func() { body, encErr = codec.Marshal(build()) }) }); err != nil {
 		return operatorResult{}, err
 	}
 	if encErr != nil {
@@ -222,11 +228,11 @@ func (m *Master) handleOperatorCall(ctx context.Context, call *masterpb.Call, co
 			return resp
 		})
 	case masterpb.Call_GET_OPERATIONS:
-		// Operations are not tracked by id yet (see reconcileOperations):
-		// there are none to list.
-		resp := response(masterpb.Response_GET_OPERATIONS)
-		resp.GetOperations = &masterpb.Response_GetOperations{}
-		return encode(codec, resp)
+		return m.encodeOnLoop(ctx, codec, func() *masterpb.Response {
+			resp := response(masterpb.Response_GET_OPERATIONS)
+			resp.GetOperations = &masterpb.Response_GetOperations{Operations: m.operationsProto()}
+			return resp
+		})
 	case masterpb.Call_GET_TASKS:
 		return m.encodeOnLoop(ctx, codec, func() *masterpb.Response {
 			resp := response(masterpb.Response_GET_TASKS)
@@ -339,24 +345,6 @@ func methodNotAllowed(w http.ResponseWriter, r *http.Request, allowed ...string)
 		quoted[i] = "'" + a + "'"
 	}
 	http.Error(w, fmt.Sprintf("Expecting one of { %s }, but received '%s'", strings.Join(quoted, ", "), r.Method), http.StatusMethodNotAllowed)
-}
-
-// authenticated checks the request's credentials when the endpoint's realm
-// requires it, answering 401 itself when they fail.
-func (m *Master) authenticated(w http.ResponseWriter, r *http.Request, readWrite bool) bool {
-	required := m.cfg.AuthenticateReadOnly
-	if readWrite {
-		required = m.cfg.AuthenticateReadWrite
-	}
-	if !required || m.cfg.Authenticate == nil {
-		return true
-	}
-	if _, err := m.cfg.Authenticate(r); err != nil {
-		w.Header().Set("WWW-Authenticate", `Basic realm="mesos"`)
-		http.Error(w, err.Error(), http.StatusUnauthorized)
-		return false
-	}
-	return true
 }
 
 func conflict(format string, args ...any) error {

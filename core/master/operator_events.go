@@ -22,16 +22,18 @@ import (
 // serveOperatorSubscribe opens one operator event stream.
 func (m *Master) serveOperatorSubscribe(w http.ResponseWriter, r *http.Request, codec httpapi.Codec) {
 	sub := newSubscriber("")
+	filter := m.newEventFilter(r.Context())
 	var first []byte
 	var encErr error
 	if err := m.call(r.Context(), func() {
 		ev := &masterpb.Event{
 			Type: masterpb.Event_SUBSCRIBED.Enum(),
 			Subscribed: &masterpb.Event_Subscribed{
-				GetState:                 m.getState(),
+				GetState:                 m.stateFor(r.Context()),
 				HeartbeatIntervalSeconds: proto.Float64(m.cfg.HeartbeatInterval.Seconds()),
 			},
 		}
+		filter.seed()
 		// Encoded here: the state refers to the loop's own records.
 		if first, encErr = codec.Marshal(ev); encErr != nil {
 			return
@@ -61,7 +63,7 @@ func (m *Master) serveOperatorSubscribe(w http.ResponseWriter, r *http.Request, 
 	}
 	w.(http.Flusher).Flush()
 	heartbeat := func() proto.Message { return &masterpb.Event{Type: masterpb.Event_HEARTBEAT.Enum()} }
-	pump(r.Context(), out, sub, m.cfg.HeartbeatInterval, heartbeat)
+	pump(r.Context(), out, filter.filtered(r.Context(), sub), m.cfg.HeartbeatInterval, heartbeat)
 }
 
 func (m *Master) removeOperatorSub(sub *subscriber) {

@@ -77,7 +77,7 @@ func (m *Master) applyOperatorOperation(agentID string, op *mesospb.Offer_Operat
 	if free := a.free(); !free.Contains(consumed) {
 		return conflict("Invalid %s operation on agent %s: the agent's available resources %s do not contain %s", op.GetType(), a.id, free, consumed)
 	}
-	if err := m.applyConversion(a, op, consumed, converted); err != nil {
+	if err := m.applyConversion(a, op, consumed, converted, nil); err != nil {
 		return conflict("%v", err)
 	}
 	m.queueAllocatorEvent(&allocator.Event{Kind: &allocator.Event_AvailableConverted{AvailableConverted: &allocator.AvailableConverted{

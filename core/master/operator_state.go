@@ -108,16 +108,21 @@ func (m *Master) frameworkProto(fw *framework) *masterpb.Response_GetFrameworks_
 			p.Offers = append(p.Offers, o)
 		}
 	}
+	p.InverseOffers = m.frameworkInverseOffers(fw)
 	return p
 }
 
 func (m *Master) getFrameworks() *masterpb.Response_GetFrameworks {
 	out := &masterpb.Response_GetFrameworks{}
 	for _, id := range sortedKeys(m.frameworks) {
-		out.Frameworks = append(out.Frameworks, m.frameworkProto(m.frameworks[id]))
+		if m.view.framework(id) {
+			out.Frameworks = append(out.Frameworks, m.frameworkProto(m.frameworks[id]))
+		}
 	}
 	for _, fw := range m.completedFrameworks {
-		out.CompletedFrameworks = append(out.CompletedFrameworks, m.frameworkProto(fw))
+		if m.view.framework(fw.id) {
+			out.CompletedFrameworks = append(out.CompletedFrameworks, m.frameworkProto(fw))
+		}
 	}
 	return out
 }
@@ -129,6 +134,9 @@ func (m *Master) getExecutors() *masterpb.Response_GetExecutors {
 		for _, agentID := range sortedKeys(fw.executors) {
 			execs := fw.executors[agentID]
 			for _, execID := range sortedKeys(execs) {
+				if !m.view.framework(fwID) || !m.view.executor(fwID, agentID, execID) {
+					continue
+				}
 				out.Executors = append(out.Executors, &masterpb.Response_GetExecutors_Executor{
 					ExecutorInfo: execs[execID],
 					AgentId:      agentIDProto(agentID),
@@ -142,8 +150,14 @@ func (m *Master) getExecutors() *masterpb.Response_GetExecutors {
 func (m *Master) getTasks() *masterpb.Response_GetTasks {
 	out := &masterpb.Response_GetTasks{}
 	add := func(fw *framework) {
+		if !m.view.framework(fw.id) {
+			return
+		}
 		for _, id := range sortedKeys(fw.tasks) {
 			t := fw.tasks[id]
+			if !m.view.task(fw.id, id) {
+				continue
+			}
 			if t.info.GetState() == mesospb.TaskState_TASK_UNREACHABLE {
 				out.UnreachableTasks = append(out.UnreachableTasks, t.info)
 			} else {
@@ -151,7 +165,9 @@ func (m *Master) getTasks() *masterpb.Response_GetTasks {
 			}
 		}
 		for _, t := range fw.completedTasks {
-			out.CompletedTasks = append(out.CompletedTasks, t.info)
+			if m.view.task(fw.id, t.id) {
+				out.CompletedTasks = append(out.CompletedTasks, t.info)
+			}
 		}
 	}
 	for _, id := range sortedKeys(m.frameworks) {
@@ -239,6 +255,9 @@ func (m *Master) weight(role string) float64 {
 func (m *Master) getRoles() *masterpb.Response_GetRoles {
 	out := &masterpb.Response_GetRoles{}
 	for _, r := range m.knownRoles() {
+		if !m.view.role(r.name) {
+			continue
+		}
 		role := &mesospb.Role{Name: proto.String(r.name), Weight: proto.Float64(r.weight), Resources: endpointProtos(r.resources)}
 		for _, id := range r.frameworks {
 			role.Frameworks = append(role.Frameworks, frameworkIDProto(id))
@@ -251,6 +270,9 @@ func (m *Master) getRoles() *masterpb.Response_GetRoles {
 func (m *Master) getWeights() *masterpb.Response_GetWeights {
 	out := &masterpb.Response_GetWeights{}
 	for _, role := range sortedKeys(m.weights) {
+		if !m.view.role(role) {
+			continue
+		}
 		out.WeightInfos = append(out.WeightInfos, &mesospb.WeightInfo{Role: proto.String(role), Weight: proto.Float64(m.weights[role])})
 	}
 	return out

@@ -40,6 +40,9 @@ func writeCallError(w http.ResponseWriter, err error) {
 
 // serveScheduler is POST /api/v1/scheduler.
 func (m *Master) serveScheduler(w http.ResponseWriter, r *http.Request) {
+	if r = m.authenticateScheduler(w, r); r == nil {
+		return
+	}
 	var call schedulerpb.Call
 	if _, err := httpapi.DecodeRequest(r, &call, 0); err != nil {
 		m.countCall(false)
@@ -61,8 +64,14 @@ func (m *Master) serveScheduler(w http.ResponseWriter, r *http.Request) {
 		writeCallError(w, badRequest("All non-subscribe calls should include the '%s' header", httpapi.StreamIDHeader))
 		return
 	}
+	verdict, err := m.authorizeAccept(r.Context(), &call)
+	if err != nil {
+		writeCallError(w, err)
+		return
+	}
+	principal := principalOf(r.Context())
 	var callErr error
-	err := m.call(r.Context(), func() {
+	err = m.call(r.Context(), func() {
 		fw := m.frameworks[call.GetFrameworkId().GetValue()]
 		switch {
 		case fw == nil:
@@ -71,8 +80,10 @@ func (m *Master) serveScheduler(w http.ResponseWriter, r *http.Request) {
 			callErr = forbidden("Framework is not subscribed")
 		case fw.sub.id != streamID:
 			callErr = badRequest("The stream ID '%s' included in this request didn't match the stream ID currently associated with framework ID %s", streamID, fw.id)
+		case principal != "" && principal != fw.info.GetPrincipal():
+			callErr = principalMismatch(principal, fw.info.GetPrincipal())
 		default:
-			callErr = m.handleSchedulerCall(fw, &call)
+			callErr = m.handleSchedulerCall(fw, m.applyVerdict(fw, &call, verdict))
 		}
 		m.countCallOnLoop(callErr == nil)
 	})
@@ -112,7 +123,17 @@ func (m *Master) serveSubscribe(w http.ResponseWriter, r *http.Request, call *sc
 		httpapi.WriteError(w, err)
 		return
 	}
-	info := call.GetSubscribe().GetFrameworkInfo()
+	info, err := m.subscribingInfo(r.Context(), call.GetSubscribe().GetFrameworkInfo())
+	if err != nil {
+		m.countCall(false)
+		writeCallError(w, err)
+		return
+	}
+	if err := m.authorizeFramework(r.Context(), info); err != nil {
+		m.countCall(false)
+		m.refuseSubscription(w, codec, info, err)
+		return
+	}
 	if info.GetHostname() == "" {
 		info = proto.Clone(info).(*mesospb.FrameworkInfo)
 		info.Hostname = proto.String(remoteHost(r))

@@ -13,6 +13,7 @@ import (
 // handleSchedulerCall applies one call of a subscribed framework, on the
 // loop. An error is the caller's fault and is answered 400.
 func (m *Master) handleSchedulerCall(fw *framework, call *schedulerpb.Call) error {
+	fw.metrics.call(call.GetType())
 	if name := schedulerCallMetric[call.GetType()]; name != "" {
 		m.metrics.inc(name)
 	}
@@ -44,11 +45,14 @@ func (m *Master) handleSchedulerCall(fw *framework, call *schedulerpb.Call) erro
 		}}})
 	case schedulerpb.Call_UPDATE_FRAMEWORK:
 		return m.updateFramework(fw, call.GetUpdateFramework())
-	case schedulerpb.Call_ACCEPT_INVERSE_OFFERS, schedulerpb.Call_DECLINE_INVERSE_OFFERS:
-		// No inverse offers are made yet (maintenance is not implemented):
-		// there is nothing these calls can refer to.
+	case schedulerpb.Call_ACCEPT_INVERSE_OFFERS:
+		acc := call.GetAcceptInverseOffers()
+		m.answerInverseOffers(fw, acc.GetInverseOfferIds(), acc.GetFilters(), true)
+	case schedulerpb.Call_DECLINE_INVERSE_OFFERS:
+		dec := call.GetDeclineInverseOffers()
+		m.answerInverseOffers(fw, dec.GetInverseOfferIds(), dec.GetFilters(), false)
 	case schedulerpb.Call_ACKNOWLEDGE_OPERATION_STATUS:
-		// Operations are not tracked with ids yet; nothing to acknowledge.
+		return m.acknowledgeOperationStatus(fw, call.GetAcknowledgeOperationStatus())
 	case schedulerpb.Call_RECONCILE_OPERATIONS:
 		m.reconcileOperations(fw, call.GetReconcileOperations())
 	default:
@@ -77,6 +81,7 @@ func (m *Master) decline(fw *framework, ids []*mesospb.OfferID, filters *mesospb
 	for _, id := range ids {
 		if o := fw.offers[id.GetValue()]; o != nil {
 			m.metrics.offersDeclined++
+			fw.metrics.offersDeclined++
 			m.recoverOffer(o, o.resources, withDefaultRefusal(filters))
 		}
 	}
@@ -191,20 +196,4 @@ func (m *Master) updateFramework(fw *framework, u *schedulerpb.Call_UpdateFramew
 	}
 	m.allocateSoon()
 	return nil
-}
-
-// reconcileOperations answers for operations by id. The master does not
-// track operations by id yet, so each named operation is OPERATION_UNKNOWN
-// (what Mesos answers for an operation it does not know).
-func (m *Master) reconcileOperations(fw *framework, r *schedulerpb.Call_ReconcileOperations) {
-	for _, op := range r.GetOperations() {
-		fw.send(&schedulerpb.Event{
-			Type: schedulerpb.Event_UPDATE_OPERATION_STATUS.Enum(),
-			UpdateOperationStatus: &schedulerpb.Event_UpdateOperationStatus{Status: &mesospb.OperationStatus{
-				OperationId: op.GetOperationId(),
-				State:       mesospb.OperationState_OPERATION_UNKNOWN.Enum(),
-				AgentId:     op.GetAgentId(),
-			}},
-		})
-	}
 }

@@ -16,6 +16,7 @@ import (
 
 // writeState is /master/state.
 func (m *Master) writeState(w *jsonWriter) {
+	m.renderChangedTasks()
 	w.beginObject()
 	m.writeBuild(w)
 	w.fieldFloat("start_time", seconds(m.startTime))
@@ -59,8 +60,10 @@ func (m *Master) writeState(w *jsonWriter) {
 	if m.cfg.ExternalLogFile != "" {
 		w.fieldStr("external_log_file", m.cfg.ExternalLogFile)
 	}
-	w.key("flags")
-	m.writeFlags(w)
+	if m.view.showFlags() {
+		w.key("flags")
+		m.writeFlags(w)
+	}
 
 	w.key("slaves")
 	w.beginArray()
@@ -82,13 +85,17 @@ func (m *Master) writeState(w *jsonWriter) {
 	w.key("frameworks")
 	w.beginArray()
 	for _, id := range sortedKeys(m.frameworks) {
-		m.writeFrameworkFull(w, m.frameworks[id])
+		if m.view.framework(id) {
+			m.writeFrameworkFull(w, m.frameworks[id])
+		}
 	}
 	w.endArray()
 	w.key("completed_frameworks")
 	w.beginArray()
 	for _, fw := range m.completedFrameworks {
-		m.writeFrameworkFull(w, fw)
+		if m.view.framework(fw.id) {
+			m.writeFrameworkFull(w, fw)
+		}
 	}
 	w.endArray()
 	// Kept empty for old clients, as Mesos does.
@@ -309,7 +316,10 @@ func (m *Master) writeFrameworkFull(w *jsonWriter, fw *framework) {
 	w.key("tasks")
 	w.beginArray()
 	for _, t := range fw.tasks {
-		if taskJSON(t); t.jsonState == mesospb.TaskState_TASK_UNREACHABLE {
+		if !m.view.task(fw.id, t.id) {
+			continue
+		}
+		if refreshTaskJSON(t).state == mesospb.TaskState_TASK_UNREACHABLE {
 			unreachable = append(unreachable, t)
 			continue
 		}
@@ -325,7 +335,9 @@ func (m *Master) writeFrameworkFull(w *jsonWriter, fw *framework) {
 	w.key("completed_tasks")
 	w.beginArray()
 	for _, t := range fw.completedTasks {
-		writeTask(w, t)
+		if m.view.task(fw.id, t.id) {
+			writeTask(w, t)
+		}
 	}
 	w.endArray()
 
@@ -352,7 +364,9 @@ func (m *Master) writeFrameworkFull(w *jsonWriter, fw *framework) {
 	for _, agentID := range sortedKeys(fw.executors) {
 		execs := fw.executors[agentID]
 		for _, execID := range sortedKeys(execs) {
-			writeExecutor(w, execs[execID], agentID)
+			if m.view.executor(fw.id, agentID, execID) {
+				writeExecutor(w, execs[execID], agentID)
+			}
 		}
 	}
 	w.endArray()
@@ -363,68 +377,10 @@ func (m *Master) writeFrameworkFull(w *jsonWriter, fw *framework) {
 	w.endObject()
 }
 
-// writeTask writes a task (Mesos's json(Task)), rendered once and kept
-// until the task changes (task.json).
-func writeTask(w *jsonWriter, t *task) {
-	w.sep()
-	w.buf = append(w.buf, taskJSON(t)...)
-	w.comma = true
-}
-
-// taskJSON is the task's JSON, rendered if it changed.
-func taskJSON(t *task) []byte {
-	if t.json == nil {
-		tw := jsonWriter{buf: make([]byte, 0, 512)}
-		renderTask(&tw, t)
-		t.json, t.jsonState = tw.buf, t.info.GetState()
-	}
-	return t.json
-}
-
-func renderTask(w *jsonWriter, t *task) {
-	info := t.info
-	w.beginObject()
-	w.fieldStr("id", info.GetTaskId().GetValue())
-	w.fieldStr("name", info.GetName())
-	w.fieldStr("framework_id", info.GetFrameworkId().GetValue())
-	w.fieldStr("executor_id", info.GetExecutorId().GetValue())
-	w.fieldStr("slave_id", info.GetAgentId().GetValue())
-	w.fieldStr("state", info.GetState().String())
-	w.key("resources")
-	w.resources(t.resources)
-	// A task's resources are all allocated to one role (MESOS-6636).
-	for r := range t.resources.All() {
-		if role, ok := r.AllocationRole(); ok {
-			w.fieldStr("role", role)
-		}
-		break
-	}
-	w.key("statuses")
-	w.beginArray()
-	for _, s := range info.GetStatuses() {
-		writeStatus(w, s)
-	}
-	w.endArray()
-	if info.User != nil {
-		w.fieldStr("user", info.GetUser())
-	}
-	if info.Labels != nil {
-		w.key("labels")
-		writeLabels(w, info.GetLabels())
-	}
-	if info.Discovery != nil {
-		w.fieldProto("discovery", info.GetDiscovery())
-	}
-	if info.Container != nil {
-		w.fieldProto("container", info.GetContainer())
-	}
-	w.endObject()
-}
-
 // writeStatus writes a task status (Mesos's json(TaskStatus)).
 func writeStatus(w *jsonWriter, s *mesospb.TaskStatus) {
 	w.beginObject()
-	w.fieldStr("state", s.GetState().String())
+	w.fieldStr("state", taskStateName(s.GetState()))
 	w.fieldFloat("timestamp", s.GetTimestamp())
 	if s.Labels != nil {
 		w.key("labels")
@@ -597,6 +553,9 @@ func (m *Master) writeStateSummary(w *jsonWriter) {
 		fwAgents[fw.id][a] = true
 	}
 	for _, fw := range m.frameworks {
+		if !m.view.framework(fw.id) {
+			continue
+		}
 		for _, t := range fw.tasks {
 			count(fw, t)
 		}
@@ -623,6 +582,9 @@ func (m *Master) writeStateSummary(w *jsonWriter) {
 	w.key("frameworks")
 	w.beginArray()
 	for _, id := range sortedKeys(m.frameworks) {
+		if !m.view.framework(id) {
+			continue
+		}
 		fw := m.frameworks[id]
 		used, offered, _ := m.frameworkFlat(fw)
 		w.beginObject()
@@ -642,7 +604,7 @@ func (m *Master) writeFrameworks(w *jsonWriter, only string) {
 	w.key("frameworks")
 	w.beginArray()
 	for _, id := range sortedKeys(m.frameworks) {
-		if only == "" || id == only {
+		if (only == "" || id == only) && m.view.framework(id) {
 			m.writeFrameworkFull(w, m.frameworks[id])
 		}
 	}
@@ -650,7 +612,7 @@ func (m *Master) writeFrameworks(w *jsonWriter, only string) {
 	w.key("completed_frameworks")
 	w.beginArray()
 	for _, fw := range m.completedFrameworks {
-		if only == "" || fw.id == only {
+		if (only == "" || fw.id == only) && m.view.framework(fw.id) {
 			m.writeFrameworkFull(w, fw)
 		}
 	}
@@ -694,16 +656,16 @@ func (m *Master) writeSlaves(w *jsonWriter, only string) {
 func (m *Master) writeTasks(w *jsonWriter, q tasksQuery) {
 	var tasks []*task
 	add := func(fw *framework) {
-		if q.frameworkID != "" && fw.id != q.frameworkID {
+		if q.frameworkID != "" && fw.id != q.frameworkID || !m.view.framework(fw.id) {
 			return
 		}
 		for _, id := range sortedKeys(fw.tasks) {
-			if q.taskID == "" || id == q.taskID {
+			if (q.taskID == "" || id == q.taskID) && m.view.task(fw.id, id) {
 				tasks = append(tasks, fw.tasks[id])
 			}
 		}
 		for _, t := range fw.completedTasks {
-			if q.taskID == "" || t.id == q.taskID {
+			if (q.taskID == "" || t.id == q.taskID) && m.view.task(fw.id, t.id) {
 				tasks = append(tasks, t)
 			}
 		}
@@ -760,6 +722,9 @@ func (m *Master) writeRoles(w *jsonWriter) {
 	w.key("roles")
 	w.beginArray()
 	for _, r := range m.knownRoles() {
+		if !m.view.role(r.name) {
+			continue
+		}
 		w.beginObject()
 		w.fieldStr("name", r.name)
 		w.fieldFloat("weight", r.weight)

@@ -24,13 +24,12 @@ type task struct {
 	// recovered is set once the task's resources went back to the pool
 	// (on its first terminal state), so they are never returned twice.
 	recovered bool
-	// json is the task as the state endpoints write it, kept until the
-	// task changes: a large cluster's tasks mostly do not change between
-	// two polls of /master/state, and rendering 100k of them each time
-	// would dominate the document's cost. Whatever changes info clears it.
-	// jsonState is the state it was rendered with.
-	json      []byte
-	jsonState mesospb.TaskState
+	// json is the task as the state endpoints write it (task_json.go):
+	// a large cluster's tasks mostly do not change between two polls of
+	// /master/state, and rendering 100k of them each time would dominate
+	// the document's cost. Whatever changes the task's state or statuses
+	// marks it stale.
+	json taskJSONCache
 }
 
 func isTerminal(s mesospb.TaskState) bool {
@@ -84,7 +83,7 @@ func (m *Master) completeTask(fw *framework, t *task) {
 // last one's state replaces it, and the first terminal state counts in the
 // metrics. Operator event streams get a TASK_UPDATED.
 func (m *Master) recordStatus(fw *framework, t *task, status *mesospb.TaskStatus, latest mesospb.TaskState) {
-	t.json = nil
+	t.json.stale = true
 	terminated := !isTerminal(t.info.GetState()) && isTerminal(latest)
 	if !isTerminal(t.info.GetState()) {
 		t.info.State = latest.Enum()
@@ -104,6 +103,9 @@ func (m *Master) recordStatus(fw *framework, t *task, status *mesospb.TaskStatus
 	}
 	if terminated {
 		m.metrics.taskTerminated(t.info.GetState(), status)
+		if fw != nil {
+			fw.metrics.taskTerminated(t.info.GetState())
+		}
 	}
 	if fw != nil {
 		m.publishTaskUpdated(fw.id, t, kept)
@@ -322,7 +324,7 @@ func (m *Master) reconcileAgent(a *agent, s *agentmasterpb.AgentCall_Subscribe) 
 				t.recovered = false
 				if !isTerminal(rt.GetState()) {
 					t.info.State = rt.State
-					t.json = nil
+					t.json.stale = true
 				}
 				m.addTask(fw, a, t)
 			}

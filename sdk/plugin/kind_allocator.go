@@ -8,6 +8,7 @@ import (
 
 	"github.com/gomesos/mesos/modules"
 	"github.com/gomesos/mesos/modules/kinds/allocator"
+	"github.com/gomesos/mesos/modules/kinds/allocator/allocatorgrpc"
 )
 
 // Allocator serves an allocator built by build from the module's
@@ -15,14 +16,14 @@ import (
 func Allocator(name string, build func(params map[string]string) (allocator.Allocator, error)) Module {
 	return newModule(name, modules.KindAllocator, []int{allocator.APIVersion}, build,
 		func(s *grpc.Server, _ int, impl *slot[allocator.Allocator]) {
-			allocator.RegisterAllocatorServer(s, &allocatorServer{impl: impl})
+			allocatorgrpc.RegisterAllocatorServer(s, &allocatorServer{impl: impl})
 		})
 }
 
 // allocatorServer serves an allocator, one call at a time as the kind's
 // contract promises the module.
 type allocatorServer struct {
-	allocator.UnimplementedAllocatorServer
+	allocatorgrpc.UnimplementedAllocatorServer
 	impl *slot[allocator.Allocator]
 	mu   sync.Mutex
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gomesos/mesos/modules"
 	"github.com/gomesos/mesos/modules/kinds/anonymous"
+	"github.com/gomesos/mesos/modules/kinds/anonymous/anonymousgrpc"
 )
 
 // Anonymous serves a anonymous.Anonymous built by build from the module's
@@ -14,13 +15,13 @@ import (
 func Anonymous(name string, build func(params map[string]string) (anonymous.Anonymous, error)) Module {
 	return newModule(name, modules.KindAnonymous, []int{anonymous.APIVersion}, build,
 		func(s *grpc.Server, _ int, impl *slot[anonymous.Anonymous]) {
-			anonymous.RegisterAnonymousServer(s, &anonymousServer{impl: impl})
+			anonymousgrpc.RegisterAnonymousServer(s, &anonymousServer{impl: impl})
 		})
 }
 
 // anonymousServer serves a anonymous.Anonymous.
 type anonymousServer struct {
-	anonymous.UnimplementedAnonymousServer
+	anonymousgrpc.UnimplementedAnonymousServer
 	impl *slot[anonymous.Anonymous]
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gomesos/mesos/modules"
 	"github.com/gomesos/mesos/modules/kinds/authenticator"
+	"github.com/gomesos/mesos/modules/kinds/authenticator/authenticatorgrpc"
 )
 
 // Authenticator serves a authenticator.Authenticator built by build from the module's
@@ -14,13 +15,13 @@ import (
 func Authenticator(name string, build func(params map[string]string) (authenticator.Authenticator, error)) Module {
 	return newModule(name, modules.KindAuthenticator, []int{authenticator.APIVersion}, build,
 		func(s *grpc.Server, _ int, impl *slot[authenticator.Authenticator]) {
-			authenticator.RegisterAuthenticatorServer(s, &authenticatorServer{impl: impl})
+			authenticatorgrpc.RegisterAuthenticatorServer(s, &authenticatorServer{impl: impl})
 		})
 }
 
 // authenticatorServer serves a authenticator.Authenticator; calls run concurrently.
 type authenticatorServer struct {
-	authenticator.UnimplementedAuthenticatorServer
+	authenticatorgrpc.UnimplementedAuthenticatorServer
 	impl *slot[authenticator.Authenticator]
 }
 

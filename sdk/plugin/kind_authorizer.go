@@ -7,6 +7,7 @@ import (
 
 	"github.com/gomesos/mesos/modules"
 	"github.com/gomesos/mesos/modules/kinds/authorizer"
+	"github.com/gomesos/mesos/modules/kinds/authorizer/authorizergrpc"
 )
 
 // Authorizer serves a authorizer.Authorizer built by build from the module's
@@ -14,13 +15,13 @@ import (
 func Authorizer(name string, build func(params map[string]string) (authorizer.Authorizer, error)) Module {
 	return newModule(name, modules.KindAuthorizer, []int{authorizer.APIVersion}, build,
 		func(s *grpc.Server, _ int, impl *slot[authorizer.Authorizer]) {
-			authorizer.RegisterAuthorizerServer(s, &authorizerServer{impl: impl})
+			authorizergrpc.RegisterAuthorizerServer(s, &authorizerServer{impl: impl})
 		})
 }
 
 // authorizerServer serves a authorizer.Authorizer; calls run concurrently.
 type authorizerServer struct {
-	authorizer.UnimplementedAuthorizerServer
+	authorizergrpc.UnimplementedAuthorizerServer
 	impl *slot[authorizer.Authorizer]
 }
 

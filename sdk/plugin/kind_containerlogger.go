@@ -7,6 +7,7 @@ import (
 
 	"github.com/gomesos/mesos/modules"
 	"github.com/gomesos/mesos/modules/kinds/containerlogger"
+	"github.com/gomesos/mesos/modules/kinds/containerlogger/containerloggergrpc"
 )
 
 // ContainerLogger serves a containerlogger.ContainerLogger built by build from the module's
@@ -14,13 +15,13 @@ import (
 func ContainerLogger(name string, build func(params map[string]string) (containerlogger.ContainerLogger, error)) Module {
 	return newModule(name, modules.KindContainerLogger, []int{containerlogger.APIVersion}, build,
 		func(s *grpc.Server, _ int, impl *slot[containerlogger.ContainerLogger]) {
-			containerlogger.RegisterContainerLoggerServer(s, &containerLoggerServer{impl: impl})
+			containerloggergrpc.RegisterContainerLoggerServer(s, &containerLoggerServer{impl: impl})
 		})
 }
 
 // containerLoggerServer serves a containerlogger.ContainerLogger; calls run concurrently.
 type containerLoggerServer struct {
-	containerlogger.UnimplementedContainerLoggerServer
+	containerloggergrpc.UnimplementedContainerLoggerServer
 	impl *slot[containerlogger.ContainerLogger]
 }
 

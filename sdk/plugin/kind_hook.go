@@ -7,6 +7,7 @@ import (
 
 	"github.com/gomesos/mesos/modules"
 	"github.com/gomesos/mesos/modules/kinds/hook"
+	"github.com/gomesos/mesos/modules/kinds/hook/hookgrpc"
 )
 
 // Hook serves a hook module built by build from the module's parameters.
@@ -17,13 +18,13 @@ func Hook(name string, build func(params map[string]string) (hook.Hook, error)) 
 	}
 	return newModule(name, modules.KindHook, versions, build,
 		func(s *grpc.Server, _ int, impl *slot[hook.Hook]) {
-			hook.RegisterHookServer(s, &hookServer{impl: impl})
+			hookgrpc.RegisterHookServer(s, &hookServer{impl: impl})
 		})
 }
 
 // hookServer serves a hook module; calls run concurrently.
 type hookServer struct {
-	hook.UnimplementedHookServer
+	hookgrpc.UnimplementedHookServer
 	impl *slot[hook.Hook]
 }
 

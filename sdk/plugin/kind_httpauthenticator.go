@@ -7,6 +7,7 @@ import (
 
 	"github.com/gomesos/mesos/modules"
 	"github.com/gomesos/mesos/modules/kinds/httpauthenticator"
+	"github.com/gomesos/mesos/modules/kinds/httpauthenticator/httpauthenticatorgrpc"
 )
 
 // HTTPAuthenticator serves a httpauthenticator.HTTPAuthenticator built by build from the module's
@@ -14,13 +15,13 @@ import (
 func HTTPAuthenticator(name string, build func(params map[string]string) (httpauthenticator.HTTPAuthenticator, error)) Module {
 	return newModule(name, modules.KindHTTPAuthenticator, []int{httpauthenticator.APIVersion}, build,
 		func(s *grpc.Server, _ int, impl *slot[httpauthenticator.HTTPAuthenticator]) {
-			httpauthenticator.RegisterHttpAuthenticatorServer(s, &httpAuthenticatorServer{impl: impl})
+			httpauthenticatorgrpc.RegisterHttpAuthenticatorServer(s, &httpAuthenticatorServer{impl: impl})
 		})
 }
 
 // httpAuthenticatorServer serves a httpauthenticator.HTTPAuthenticator; calls run concurrently.
 type httpAuthenticatorServer struct {
-	httpauthenticator.UnimplementedHttpAuthenticatorServer
+	httpauthenticatorgrpc.UnimplementedHttpAuthenticatorServer
 	impl *slot[httpauthenticator.HTTPAuthenticator]
 }
 

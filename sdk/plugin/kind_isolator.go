@@ -7,20 +7,21 @@ import (
 
 	"github.com/gomesos/mesos/modules"
 	"github.com/gomesos/mesos/modules/kinds/isolator"
+	"github.com/gomesos/mesos/modules/kinds/isolator/isolatorgrpc"
 )
 
 // Isolator serves an isolator built by build from the module's parameters.
 func Isolator(name string, build func(params map[string]string) (isolator.Isolator, error)) Module {
 	return newModule(name, modules.KindIsolator, []int{isolator.APIVersion}, build,
 		func(s *grpc.Server, _ int, impl *slot[isolator.Isolator]) {
-			isolator.RegisterIsolatorServer(s, &isolatorServer{impl: impl})
+			isolatorgrpc.RegisterIsolatorServer(s, &isolatorServer{impl: impl})
 		})
 }
 
 // isolatorServer serves an isolator; calls run concurrently, as the
 // containerizer makes them.
 type isolatorServer struct {
-	isolator.UnimplementedIsolatorServer
+	isolatorgrpc.UnimplementedIsolatorServer
 	impl *slot[isolator.Isolator]
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gomesos/mesos/modules"
 	"github.com/gomesos/mesos/modules/kinds/mastercontender"
+	"github.com/gomesos/mesos/modules/kinds/mastercontender/mastercontendergrpc"
 )
 
 // MasterContender serves a mastercontender.MasterContender built by build from the module's
@@ -14,13 +15,13 @@ import (
 func MasterContender(name string, build func(params map[string]string) (mastercontender.MasterContender, error)) Module {
 	return newModule(name, modules.KindMasterContender, []int{mastercontender.APIVersion}, build,
 		func(s *grpc.Server, _ int, impl *slot[mastercontender.MasterContender]) {
-			mastercontender.RegisterMasterContenderServer(s, &masterContenderServer{impl: impl})
+			mastercontendergrpc.RegisterMasterContenderServer(s, &masterContenderServer{impl: impl})
 		})
 }
 
 // masterContenderServer serves a mastercontender.MasterContender; calls run concurrently.
 type masterContenderServer struct {
-	mastercontender.UnimplementedMasterContenderServer
+	mastercontendergrpc.UnimplementedMasterContenderServer
 	impl *slot[mastercontender.MasterContender]
 }
 

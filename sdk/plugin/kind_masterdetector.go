@@ -7,6 +7,7 @@ import (
 
 	"github.com/gomesos/mesos/modules"
 	"github.com/gomesos/mesos/modules/kinds/masterdetector"
+	"github.com/gomesos/mesos/modules/kinds/masterdetector/masterdetectorgrpc"
 )
 
 // MasterDetector serves a masterdetector.MasterDetector built by build from the module's
@@ -14,13 +15,13 @@ import (
 func MasterDetector(name string, build func(params map[string]string) (masterdetector.MasterDetector, error)) Module {
 	return newModule(name, modules.KindMasterDetector, []int{masterdetector.APIVersion}, build,
 		func(s *grpc.Server, _ int, impl *slot[masterdetector.MasterDetector]) {
-			masterdetector.RegisterMasterDetectorServer(s, &masterDetectorServer{impl: impl})
+			masterdetectorgrpc.RegisterMasterDetectorServer(s, &masterDetectorServer{impl: impl})
 		})
 }
 
 // masterDetectorServer serves a masterdetector.MasterDetector; calls run concurrently.
 type masterDetectorServer struct {
-	masterdetector.UnimplementedMasterDetectorServer
+	masterdetectorgrpc.UnimplementedMasterDetectorServer
 	impl *slot[masterdetector.MasterDetector]
 }
 

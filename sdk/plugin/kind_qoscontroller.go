@@ -7,6 +7,7 @@ import (
 
 	"github.com/gomesos/mesos/modules"
 	"github.com/gomesos/mesos/modules/kinds/qoscontroller"
+	"github.com/gomesos/mesos/modules/kinds/qoscontroller/qoscontrollergrpc"
 )
 
 // QoSController serves a qoscontroller.QoSController built by build from the module's
@@ -14,13 +15,13 @@ import (
 func QoSController(name string, build func(params map[string]string) (qoscontroller.QoSController, error)) Module {
 	return newModule(name, modules.KindQoSController, []int{qoscontroller.APIVersion}, build,
 		func(s *grpc.Server, _ int, impl *slot[qoscontroller.QoSController]) {
-			qoscontroller.RegisterQoSControllerServer(s, &qosControllerServer{impl: impl})
+			qoscontrollergrpc.RegisterQoSControllerServer(s, &qosControllerServer{impl: impl})
 		})
 }
 
 // qosControllerServer serves a qoscontroller.QoSController; calls run concurrently.
 type qosControllerServer struct {
-	qoscontroller.UnimplementedQoSControllerServer
+	qoscontrollergrpc.UnimplementedQoSControllerServer
 	impl *slot[qoscontroller.QoSController]
 }
 

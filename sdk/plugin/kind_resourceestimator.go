@@ -7,6 +7,7 @@ import (
 
 	"github.com/gomesos/mesos/modules"
 	"github.com/gomesos/mesos/modules/kinds/resourceestimator"
+	"github.com/gomesos/mesos/modules/kinds/resourceestimator/resourceestimatorgrpc"
 )
 
 // ResourceEstimator serves a resourceestimator.ResourceEstimator built by build from the module's
@@ -14,13 +15,13 @@ import (
 func ResourceEstimator(name string, build func(params map[string]string) (resourceestimator.ResourceEstimator, error)) Module {
 	return newModule(name, modules.KindResourceEstimator, []int{resourceestimator.APIVersion}, build,
 		func(s *grpc.Server, _ int, impl *slot[resourceestimator.ResourceEstimator]) {
-			resourceestimator.RegisterResourceEstimatorServer(s, &resourceEstimatorServer{impl: impl})
+			resourceestimatorgrpc.RegisterResourceEstimatorServer(s, &resourceEstimatorServer{impl: impl})
 		})
 }
 
 // resourceEstimatorServer serves a resourceestimator.ResourceEstimator; calls run concurrently.
 type resourceEstimatorServer struct {
-	resourceestimator.UnimplementedResourceEstimatorServer
+	resourceestimatorgrpc.UnimplementedResourceEstimatorServer
 	impl *slot[resourceestimator.ResourceEstimator]
 }
 

@@ -59,9 +59,11 @@ var buffers = pinned{live: map[uint32][]byte{}}
 // pinned keeps the buffers handed to the host reachable (Go's collector
 // does not move objects, but would free unreferenced ones) until the host
 // frees them, and lets requests be found from their pointer without
-// trusting it.
+// trusting it. The host reuses one buffer for call after call: last
+// finds it without a map lookup.
 type pinned struct {
 	live map[uint32][]byte
+	last []byte
 }
 
 func (p *pinned) alloc(size uint32) uint32 {
@@ -71,11 +73,23 @@ func (p *pinned) alloc(size uint32) uint32 {
 	return ptr
 }
 
-func (p *pinned) free(ptr uint32) { delete(p.live, ptr) }
+func (p *pinned) free(ptr uint32) {
+	delete(p.live, ptr)
+	if p.last != nil && addr(p.last) == ptr {
+		p.last = nil
+	}
+}
 
 func (p *pinned) get(ptr, n uint32) ([]byte, bool) {
-	b, ok := p.live[ptr]
-	if !ok || int(n) > len(b) {
+	b := p.last
+	if b == nil || addr(b) != ptr {
+		var ok bool
+		if b, ok = p.live[ptr]; !ok {
+			return nil, false
+		}
+		p.last = b
+	}
+	if int(n) > len(b) {
 		return nil, false
 	}
 	return b[:n], true

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/gomesos/mesos/modules/runtime/wasm/abi"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
 // Kind is one kind a module implements, as a per-kind package registers
@@ -66,4 +68,18 @@ type Params struct {
 // of a failed instance).
 type Configurer interface {
 	Configure(p Params) error
+}
+
+// RegisterService registers impl as the module's kind name, speaking
+// contract versions min to max, with methods named as the rpcs of the
+// kind's .proto service: the per-kind packages' Register functions are
+// this (sdk/wasm/authorizer.Register, ...). It panics on a method the
+// service does not have, which is a mistake in the per-kind package.
+func RegisterService(name string, min, max uint32, impl any, methods map[protoreflect.Name]Method) {
+	sd := abi.KindService(name)
+	byNumber := make(map[uint32]Method, len(methods))
+	for n, fn := range methods {
+		byNumber[abi.MethodNumber(sd, n)] = fn
+	}
+	Register(Kind{Name: name, MinVersion: min, MaxVersion: max, Impl: impl, Methods: byNumber})
 }

@@ -19,9 +19,18 @@ const sdkName = "gomesos-go-sdk"
 // (exports_wasip1.go): the registered kinds, which of them gomesos_init
 // set up, and the buffer responses are written to.
 type module struct {
-	kinds  []*Kind
-	inited map[*Kind]bool
-	out    []byte
+	kinds []*registered
+	out   []byte
+}
+
+// registered is a registered Kind with what calls look up, in the forms
+// cheapest to look up: Go compiled to WASM runs map lookups and
+// allocations 5 to 10 times slower than native, and a hook call is a few
+// microseconds in all.
+type registered struct {
+	Kind
+	methods []Method // by ABI method number
+	inited  bool     // gomesos_init set it up
 }
 
 // guest is the module this instance is. The ABI's exports are plain
@@ -44,10 +53,22 @@ func (m *module) register(k Kind) {
 	if m.find(k.Name) != nil {
 		panic(fmt.Sprintf("gomesos wasm sdk: kind %s registered twice", k.Name))
 	}
-	m.kinds = append(m.kinds, &k)
+	r := &registered{Kind: k}
+	for n, fn := range k.Methods {
+		if int(n) >= len(r.methods) {
+			r.methods = append(r.methods, make([]Method, int(n)+1-len(r.methods))...)
+		}
+		r.methods[n] = fn
+	}
+	m.kinds = append(m.kinds, r)
 }
 
-func (m *module) find(name string) *Kind {
+func (m *module) find(name string) *registered {
+	for _, k := range m.kinds { // the exact name first: what the per-kind exports pass
+		if k.Name == name {
+			return k
+		}
+	}
 	for _, k := range m.kinds {
 		if strings.EqualFold(k.Name, name) {
 			return k
@@ -94,20 +115,20 @@ func (m *module) init(req []byte) []byte {
 			return m.fail(abi.StatusError, err.Error())
 		}
 	}
-	if m.inited == nil {
-		m.inited = map[*Kind]bool{}
-	}
-	m.inited[k] = true
+	k.inited = true
 	return m.respond(nil)
 }
 
 // call serves gomesos_call_<kind>.
 func (m *module) call(kind string, method uint32, req []byte) []byte {
 	k := m.find(kind)
-	if k == nil || !m.inited[k] {
+	if k == nil || !k.inited {
 		return m.fail(abi.StatusUnimplemented, fmt.Sprintf("kind %s not initialized", kind))
 	}
-	fn := k.Methods[method]
+	var fn Method
+	if int(method) < len(k.methods) {
+		fn = k.methods[method]
+	}
 	if fn == nil {
 		return m.fail(abi.StatusUnimplemented, fmt.Sprintf("kind %s has no method %d", kind, method))
 	}

@@ -79,9 +79,10 @@ func (h *HierarchicalDRF) forgetInverseOffers(f *framework) {
 	}
 }
 
-// inverseOffers makes the cycle's inverse offers: for every agent under
-// maintenance, one to each active framework holding resources there that
-// has none outstanding and has not filtered them. Agents are taken in
+// inverseOffers makes the cycle's inverse offers: for every active agent
+// under maintenance, one to each active framework holding resources there
+// that has none outstanding and has not filtered them (the master makes no
+// inverse offers for inactive agents, as no offers). Agents are taken in
 // order of id so that the response is deterministic.
 func (h *HierarchicalDRF) inverseOffers() {
 	if len(h.maintained) == 0 {
@@ -93,6 +94,9 @@ func (h *HierarchicalDRF) inverseOffers() {
 	}
 	slices.SortFunc(agents, func(x, y *agent) int { return strings.Compare(x.id, y.id) })
 	for _, a := range agents {
+		if !a.active {
+			continue
+		}
 		m := a.maintenance
 		var done []string
 		for i := range a.allocs {

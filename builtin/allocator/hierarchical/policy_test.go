@@ -355,6 +355,22 @@ func TestInverseOffers(t *testing.T) {
 	if len(c.LastInverseOffers) != 1 {
 		t.Fatalf("want a new inverse offer after the filter, got %d", len(c.LastInverseOffers))
 	}
+	// Rescinded (unanswered) while the agent is deactivated: none until it
+	// is active again.
+	c.Send(&allocator.Event{Kind: &allocator.Event_InverseOfferUpdated{InverseOfferUpdated: &allocator.InverseOfferUpdated{
+		AgentId: "a1", FrameworkId: "f"}}})
+	c.Send(&allocator.Event{Kind: &allocator.Event_AgentActivation{AgentActivation: &allocator.AgentActivation{AgentId: "a1"}}})
+	c.Flush()
+	c.Cycle()
+	if len(c.LastInverseOffers) != 0 {
+		t.Fatal("inverse offer for an inactive agent")
+	}
+	c.Send(&allocator.Event{Kind: &allocator.Event_AgentActivation{AgentActivation: &allocator.AgentActivation{AgentId: "a1", Active: true}}})
+	c.Flush()
+	c.Cycle()
+	if len(c.LastInverseOffers) != 1 {
+		t.Fatalf("want an inverse offer once the agent is active again, got %d", len(c.LastInverseOffers))
+	}
 }
 
 // After a failover with quota, allocation waits for 80% of the expected

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"strings"
 
+	"github.com/gomesos/mesos/builtin/authn"
 	builtin "github.com/gomesos/mesos/builtin/isolator"
 	"github.com/gomesos/mesos/core/agent"
 	"github.com/gomesos/mesos/core/flags"
@@ -16,6 +17,13 @@ import (
 func (f *Flags) Config(fs *flags.FlagSet, env []string, logger *slog.Logger) (agent.Config, error) {
 	if fs.Lookup("master_detector").IsSet() {
 		return agent.Config{}, errors.New("--master_detector is not supported yet; give the master with --master=host:port")
+	}
+	// The agent does not authenticate or authorize its own endpoints yet:
+	// refuse the flags that ask it to, rather than run unprotected.
+	for name, what := range map[string]string{"acls": "authorize requests", "http_credentials": "authenticate its HTTP endpoints"} {
+		if fs.Lookup(name).IsSet() {
+			return agent.Config{}, fmt.Errorf("--%s is not supported yet by this agent (it does not %s)", name, what)
+		}
 	}
 	cfg := agent.Config{
 		Master:                            f.Master,
@@ -51,6 +59,9 @@ func (f *Flags) Config(fs *flags.FlagSet, env []string, logger *slog.Logger) (ag
 		Flags:                             fs.Values(),
 		Logger:                            logger,
 	}
+	if fs.Lookup("launcher_dir").IsSet() {
+		cfg.LauncherDir = f.LauncherDir
+	}
 	if cfg.Hostname == "" && !f.HostnameLookup && f.IP != "" {
 		cfg.Hostname = f.IP
 	}
@@ -60,6 +71,13 @@ func (f *Flags) Config(fs *flags.FlagSet, env []string, logger *slog.Logger) (ag
 			return cfg, fmt.Errorf("--executor_environment_variables must be a JSON object of strings: %w", err)
 		}
 		cfg.ExecutorEnvironment = vars
+	}
+	if f.Credential != "" {
+		c, err := authn.ParseCredential([]byte(f.Credential))
+		if err != nil {
+			return cfg, fmt.Errorf("--credential: %w", err)
+		}
+		cfg.Credential = c
 	}
 	cfg.Modules, cfg.ModulesDir, cfg.Hooks = f.Modules, f.ModulesDir, f.Hooks
 	cfg.Isolation = f.Isolation
@@ -75,5 +93,13 @@ func (f *Flags) Config(fs *flags.FlagSet, env []string, logger *slog.Logger) (ag
 	cfg.QoSController = f.QoSController
 	cfg.QoSCorrectionIntervalMin = f.QoSCorrectionIntervalMin.Std()
 	cfg.ContainerLogger = f.ContainerLogger
+	cfg.Containerizers = strings.Split(f.Containerizers, ",")
+	cfg.Docker = agent.DockerConfig{
+		Socket:          f.DockerSocket,
+		StopTimeout:     f.DockerStopTimeout.Std(),
+		RemoveDelay:     f.DockerRemoveDelay.Std(),
+		KillOrphans:     f.DockerKillOrphans,
+		MappedDirectory: f.SandboxDirectory,
+	}
 	return cfg, nil
 }

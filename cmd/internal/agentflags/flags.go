@@ -43,6 +43,10 @@ type Flags struct {
 	DefaultContainerInfo              json.RawMessage
 	DefaultRole                       string
 	DiskWatchInterval                 units.Duration
+	DockerKillOrphans                 bool
+	DockerRemoveDelay                 units.Duration
+	DockerSocket                      string
+	DockerStopTimeout                 units.Duration
 	EnforceContainerDiskQuota         bool
 	ExecutorEnvironmentVariables      json.RawMessage
 	ExecutorRegistrationTimeout       units.Duration
@@ -183,6 +187,24 @@ func New() (*flags.FlagSet, *Flags) {
 			"to check the overall disk usage managed by the agent.\n"+
 			"This drives the garbage collection of archived\n"+
 			"information and sandboxes.", units.Minute)
+	fs.Bool(&f.DockerKillOrphans, "docker_kill_orphans",
+		"Enable docker containerizer to kill orphaned containers.\n"+
+			"Only containers this agent labelled (its runtime directory)\n"+
+			"are considered, so agents sharing a Docker daemon do not\n"+
+			"remove each other's containers.", true)
+	fs.Duration(&f.DockerRemoveDelay, "docker_remove_delay",
+		"The amount of time to wait before removing docker containers\n"+
+			"(i.e., `docker rm`) after Mesos regards the container as TERMINATED\n"+
+			"(e.g., `3days`, `2weeks`, etc). This only applies for the Docker\n"+
+			"Containerizer.", 6*units.Hour)
+	fs.String(&f.DockerSocket, "docker_socket",
+		"The unix socket of the Docker daemon, used by the agent and the\n"+
+			"docker executor (the Engine API is spoken over it directly; no\n"+
+			"docker CLI is needed).", "/var/run/docker.sock")
+	fs.Duration(&f.DockerStopTimeout, "docker_stop_timeout",
+		"The time docker daemon waits after stopping a container before\n"+
+			"killing that container. This flag is deprecated; use task's kill\n"+
+			"policy instead.", 0)
 	fs.Bool(&f.EnforceContainerDiskQuota, "enforce_container_disk_quota",
 		"Whether to enable disk quota enforcement for containers. This flag\n"+
 			"is used by the `disk/du` and `disk/xfs` isolators.", false)

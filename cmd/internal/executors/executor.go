@@ -133,24 +133,7 @@ func (x *executor) finished() (int, bool) {
 	if !x.launched && !x.shutdown {
 		return 0, false
 	}
-	if x.clientGone {
-		return 1, true
-	}
-	if x.doneAt.IsZero() {
-		x.doneAt = time.Now()
-	}
-	if x.client.Unacknowledged() == 0 {
-		return 0, true
-	}
-	limit := time.Minute
-	if x.env.Checkpoint {
-		limit = x.env.RecoveryTimeout
-	}
-	if time.Since(x.doneAt) > limit {
-		x.log.Warn("exiting with unacknowledged updates", "count", x.client.Unacknowledged())
-		return 0, true
-	}
-	return 0, false
+	return readyToExit(&x.doneAt, x.client, x.env, x.clientGone, x.log)
 }
 
 // handle applies one event of the agent.
@@ -487,12 +470,7 @@ func (x *executor) update(t *runningTask, state mesospb.TaskState, opts updateOp
 }
 
 func (x *executor) capable(c mesospb.FrameworkInfo_Capability_Type) bool {
-	for _, have := range x.framework.GetCapabilities() {
-		if have.GetType() == c {
-			return true
-		}
-	}
-	return false
+	return hasCapability(x.framework, c)
 }
 
 func (x *executor) taskIDs() []string {

@@ -21,6 +21,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/gomesos/mesos/core/agent/containerizer/launcher"
 	"github.com/gomesos/mesos/core/agent/execmode"
 )
 
@@ -31,12 +32,18 @@ func MaybeRun() {
 	if mode == "" {
 		return
 	}
-	os.Exit(Main(mode, os.Environ(), os.LookupEnv))
+	// Started as its container's first process, the command executor
+	// supervises itself (see launcher.RunSelfSupervised).
+	os.Exit(launcher.RunSelfSupervised(func() int { return Main(mode, os.Environ(), os.LookupEnv) }))
 }
 
 // Main runs the executor of the given mode and returns its exit code.
 func Main(mode string, environ []string, lookup func(string) (string, bool)) int {
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil)).With("executor", mode)
+	if mode == execmode.Docker {
+		// Its flags are its command line's (docker.go).
+		return mainDocker(os.Args[1:], lookup, log)
+	}
 	if mode != execmode.Command && mode != execmode.Default {
 		log.Error("unknown executor mode", "mode", mode)
 		return 2

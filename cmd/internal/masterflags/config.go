@@ -11,6 +11,7 @@ import (
 	"github.com/gomesos/mesos/cmd/internal/cmdutil"
 	"github.com/gomesos/mesos/core/master"
 	"github.com/gomesos/mesos/core/zk"
+	"github.com/gomesos/mesos/modules/host"
 )
 
 // Setup is what Config needs besides the flags.
@@ -20,6 +21,11 @@ type Setup struct {
 	// Listener is Listen's: the master advertises its address (or
 	// --advertise_ip and --advertise_port).
 	Listener net.Listener
+	// Modules, when set, is a module host shared with the other daemons
+	// of the process (mesos-local's agents): the master loads its manifest
+	// into it and leaves it open when it stops, for the owner to close.
+	// Nil: the master loads its modules into a host of its own.
+	Modules *host.Shared
 }
 
 // cleanups are what Config opened, closed in reverse order.
@@ -106,6 +112,7 @@ func (f *Flags) config(ctx context.Context, s Setup, opened *cleanups) (master.C
 		RegistryMaxAgentCount:             int(f.RegistryMaxAgentCount),
 		MaxOperatorEventStreamSubscribers: int(f.MaxOperatorEventStreamSubscribers),
 		Whitelist:                         f.Whitelist,
+		HidePerFrameworkMetrics:           !f.PublishPerFrameworkMetrics,
 
 		Flags:           f.fs.Values(),
 		LogFile:         s.Log.File,
@@ -116,7 +123,7 @@ func (f *Flags) config(ctx context.Context, s Setup, opened *cleanups) (master.C
 	if f.ExternalLogFile != "" {
 		cfg.LogFile = f.ExternalLogFile // Mesos shows the external file first
 	}
-	mods, err := f.loadModules(ctx, logger)
+	mods, err := f.loadModules(ctx, s.Modules, logger)
 	if err != nil {
 		return master.Config{}, err
 	}

@@ -23,7 +23,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
+	"strings"
 
+	"github.com/gomesos/mesos/builtin/authz"
 	"github.com/gomesos/mesos/cmd/internal/cmdutil"
 	"github.com/gomesos/mesos/core/flags"
 	"github.com/gomesos/mesos/core/units"
@@ -402,23 +405,19 @@ func (f *Flags) checkValues() error {
 	if _, err := parsePercentage(f.RecoveryAgentRemovalLimit); err != nil {
 		return err
 	}
-	return f.checkUnsupported()
+	return f.checkACLs()
 }
 
-// checkUnsupported refuses the flags that ask for protection this master
-// does not give yet, rather than run unprotected.
-func (f *Flags) checkUnsupported() error {
-	for name, on := range map[string]bool{
-		"authenticate_agents":          f.AuthenticateAgents,
-		"authenticate_frameworks":      f.AuthenticateFrameworks,
-		"authenticate_http_frameworks": f.AuthenticateHTTPFrameworks,
-	} {
-		if on {
-			return fmt.Errorf("--%s is not supported yet by this master", name)
-		}
+// checkACLs parses --acls when the local authorizer will read them, so
+// that bad ACLs stop the master at start-up with the parser's reason.
+// (Every authentication and authorization flag is served; none is
+// refused any more.)
+func (f *Flags) checkACLs() error {
+	if len(f.ACLs) == 0 || strings.TrimSpace(f.Authorizers) != "local" {
+		return nil
 	}
-	if f.fs.Lookup("acls").IsSet() {
-		return errors.New("--acls is not supported yet by this master (it does not authorize requests)")
+	if _, err := authz.ParseACLs(f.ACLs, slog.New(slog.DiscardHandler)); err != nil {
+		return fmt.Errorf("--acls: %w", err)
 	}
 	return nil
 }

@@ -30,14 +30,26 @@ type masterModules struct {
 	host     *host.Host
 	catalog  *builtin.Catalog
 	registry *prometheus.Registry
-	wasm     *wasm.Loader
+	wasm     *wasm.Loader // nil for a shared host
+	shared   bool         // the host is Setup.Modules's: not the master's to close
 }
 
 // loadModules loads the --modules (or --modules_dir) manifest through the
 // built-in, plugin and WASM runtimes. Any error names the manifest,
-// library, module and reason, and stops the master.
-func (f *Flags) loadModules(ctx context.Context, logger *slog.Logger) (*masterModules, error) {
+// library, module and reason, and stops the master. With shared, the
+// manifest is loaded into that host (what is loaded already stays).
+func (f *Flags) loadModules(ctx context.Context, shared *host.Shared, logger *slog.Logger) (*masterModules, error) {
 	log := logger.With("component", "modules")
+	if shared != nil {
+		if err := shared.Check(); err != nil {
+			return nil, err
+		}
+		m := &masterModules{host: shared.Host, catalog: shared.Catalog, registry: shared.Registry, shared: true}
+		if err := m.loadManifest(ctx, f); err != nil {
+			return nil, err
+		}
+		return m, nil
+	}
 	c, err := catalog.New(catalog.Options{})
 	if err != nil {
 		return nil, err
@@ -57,19 +69,27 @@ func (f *Flags) loadModules(ctx context.Context, logger *slog.Logger) (*masterMo
 		m.close(ctx)
 		return nil, err
 	}
-	specs, err := manifest.Load(f.Modules, f.ModulesDir, manifest.Options{})
-	if err == nil {
-		err = m.host.Load(ctx, specs)
-	}
-	if err != nil {
+	if err := m.loadManifest(ctx, f); err != nil {
 		m.close(ctx)
 		return nil, err
 	}
 	return m, nil
 }
 
-// close unloads every module.
+// loadManifest loads the --modules (or --modules_dir) manifest.
+func (m *masterModules) loadManifest(ctx context.Context, f *Flags) error {
+	specs, err := manifest.Load(f.Modules, f.ModulesDir, manifest.Options{})
+	if err != nil {
+		return err
+	}
+	return m.host.Load(ctx, specs)
+}
+
+// close unloads every module, unless the host is shared.
 func (m *masterModules) close(ctx context.Context) {
+	if m.shared {
+		return
+	}
 	if m.host != nil {
 		_ = m.host.Close(ctx)
 	}
@@ -80,21 +100,7 @@ func (m *masterModules) close(ctx context.Context) {
 // name (which must be of kind k), else the built-in of kind k and that
 // name, loaded now so that it too is decorated and shows in /modules.
 func (m *masterModules) selectModule(ctx context.Context, flag string, k modules.Kind, name string) (*host.Module, error) {
-	if mod, ok := m.host.Lookup(name); ok {
-		if mod.Kind() != k {
-			return nil, fmt.Errorf("--%s: module '%s' is a %s module, not a %s module", flag, name, mod.Kind(), k)
-		}
-		return mod, nil
-	}
-	if _, ok := m.catalog.Lookup(k, name); !ok {
-		return nil, fmt.Errorf("--%s: no %s module named '%s' is loaded (loaded: %s) and none is built in (built-in: %s)",
-			flag, k, name, m.names(k), m.builtinNames(k))
-	}
-	mod, err := m.host.Ensure(ctx, modules.Spec{Library: "builtin", Name: name, Kind: k, Runtime: modules.RuntimeBuiltin})
-	if err != nil {
-		return nil, fmt.Errorf("--%s: %w", flag, err)
-	}
-	return mod, nil
+	return m.ensure(ctx, flag, k, name, nil)
 }
 
 func (m *masterModules) names(k modules.Kind) string {

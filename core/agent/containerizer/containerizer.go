@@ -112,6 +112,9 @@ type container struct {
 	prepared int
 	proc     launcher.Process
 
+	// input is the stdin stream of a container launched with one.
+	input *input
+
 	stopWatch   context.CancelFunc
 	watchers    sync.WaitGroup
 	limitations []*isolator.ContainerLimitation

@@ -48,8 +48,11 @@ func (c *Containerizer) destroy(ct *container) {
 	log := c.log.With("container", ct.key)
 	log.Info("destroying container")
 	c.mu.Lock()
-	proc, prepared, stop := ct.proc, ct.prepared, ct.stopWatch
+	proc, prepared, stop, in := ct.proc, ct.prepared, ct.stopWatch, ct.input
 	c.mu.Unlock()
+	if in != nil {
+		in.close()
+	}
 
 	// Not bounded by a deadline: a container is not destroyed until all
 	// its processes are gone.

@@ -23,6 +23,16 @@ type LaunchRequest struct {
 	// (MESOS_FRAMEWORK_ID, MESOS_SANDBOX, ...): isolators and the
 	// command's own environment override it.
 	Environment map[string]string
+	// Input gives the command a stdin that clients write with AttachInput
+	// (Mesos's I/O switchboard, for LAUNCH_NESTED_CONTAINER_SESSION);
+	// otherwise its stdin is /dev/null.
+	Input bool
+	// SelfSupervised: the command is the agent's own command executor,
+	// which plays its supervisor's part itself (launcher.Spec's
+	// SelfSupervised), saving a process per container. It applies when no
+	// isolator replaces the command or needs the supervisor (namespaces,
+	// mounts, pre-exec commands, rlimits).
+	SelfSupervised bool
 }
 
 // errDestroyed stops a launch when the container is destroyed meanwhile.
@@ -83,7 +93,7 @@ func (c *Containerizer) Launch(ctx context.Context, id *mesospb.ContainerID, req
 
 	log := c.log.With("container", k)
 	log.Info("launching container")
-	err := c.launch(lctx, ct, req.Environment)
+	err := c.launch(lctx, ct, req)
 	if err == nil {
 		log.Info("container is running", "pid", ct.proc.Pid())
 		return nil
@@ -102,7 +112,8 @@ func (c *Containerizer) Launch(ctx context.Context, id *mesospb.ContainerID, req
 	return fmt.Errorf("launch container %s: %w", k, err)
 }
 
-func (c *Containerizer) launch(ctx context.Context, ct *container, agentEnv map[string]string) error {
+func (c *Containerizer) launch(ctx context.Context, ct *container, req LaunchRequest) error {
+	agentEnv := req.Environment
 	if err := os.MkdirAll(ct.dir, 0o700); err != nil {
 		return fmt.Errorf("create runtime directory: %w", err)
 	}
@@ -137,6 +148,17 @@ func (c *Containerizer) launch(ctx context.Context, ct *container, agentEnv map[
 		return err
 	}
 	out.apply(spec)
+	spec.SelfSupervised = req.SelfSupervised && spec.SelfSupervisable() && !replacesCommand(infos)
+	if req.Input {
+		in, path, err := openInput(ct.dir)
+		if err != nil {
+			return err
+		}
+		c.mu.Lock()
+		ct.input = in
+		c.mu.Unlock()
+		spec.Stdin = path
+	}
 	// Until the process runs, the read ends are ours to close.
 	defer func() {
 		if out != nil {
@@ -228,4 +250,15 @@ func (c *Containerizer) move(ct *container, to State) error {
 	}
 	ct.state = to
 	return nil
+}
+
+// replacesCommand reports whether an isolator replaced the container's
+// command.
+func replacesCommand(infos []namedLaunchInfo) bool {
+	for _, n := range infos {
+		if n.info.GetCommand() != nil {
+			return true
+		}
+	}
+	return false
 }

@@ -26,20 +26,27 @@ const SwitchUserEnv = "GOMESOS_SWITCH_USER"
 const (
 	Command = "command"
 	Default = "default"
+	// Docker runs the one task of a DOCKER ContainerInfo in a Docker
+	// container (the Docker containerizer adds its flags).
+	Docker = "docker"
 )
 
 // argv[0] of the executors, as ps shows them (Mesos's program names).
 const (
 	CommandArg0 = "mesos-executor"
 	DefaultArg0 = "mesos-default-executor"
+	DockerArg0  = "mesos-docker-executor"
 )
 
 // CommandInfo is the command that starts the executor of the given mode
 // from binary (an absolute path).
 func CommandInfo(binary, mode string) *mesospb.CommandInfo {
 	arg0 := CommandArg0
-	if mode == Default {
+	switch mode {
+	case Default:
 		arg0 = DefaultArg0
+	case Docker:
+		arg0 = DockerArg0
 	}
 	return &mesospb.CommandInfo{
 		Value:     proto.String(binary),
@@ -57,7 +64,7 @@ func Of(c *mesospb.CommandInfo) string {
 	for _, v := range c.GetEnvironment().GetVariables() {
 		if v.GetName() == Env {
 			switch v.GetValue() {
-			case Command, Default:
+			case Command, Default, Docker:
 				return v.GetValue()
 			}
 		}

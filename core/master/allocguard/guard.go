@@ -184,8 +184,12 @@ func capable(role string, r resources.Resources, fw *Framework) (Reason, error) 
 }
 
 func checkInverse(v View, io *allocator.InverseOfferAllocation) (Reason, error) {
-	if _, ok := v.Agent(io.GetAgentId()); !ok {
+	agent, ok := v.Agent(io.GetAgentId())
+	switch {
+	case !ok:
 		return UnknownAgent, fmt.Errorf("inverse offer to framework %s for unknown agent %s", io.GetFrameworkId(), io.GetAgentId())
+	case !agent.Active:
+		return InactiveAgent, fmt.Errorf("inverse offer to framework %s for inactive agent %s", io.GetFrameworkId(), io.GetAgentId())
 	}
 	fw, ok := v.Framework(io.GetFrameworkId())
 	switch {

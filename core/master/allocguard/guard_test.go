@@ -168,19 +168,20 @@ func TestGuardInverseOffers(t *testing.T) {
 		{FrameworkId: "web", AgentId: "nope"},
 		{FrameworkId: "nope", AgentId: "a1"},
 		{FrameworkId: "idle", AgentId: "a1"},
+		{FrameworkId: "web", AgentId: "off"},
 	}}
 	g := New()
 	r := g.Check(v, resp)
-	if len(r.AcceptedInverseOffers) != 1 || r.AcceptedInverseOffers[0] != ok || len(r.Rejected) != 3 {
+	if len(r.AcceptedInverseOffers) != 1 || r.AcceptedInverseOffers[0] != ok || len(r.Rejected) != 4 {
 		t.Fatalf("accepted %v, rejected %v", r.AcceptedInverseOffers, r.Rejected)
 	}
-	want := []Reason{UnknownAgent, UnknownFramework, InactiveFramework}
+	want := []Reason{UnknownAgent, UnknownFramework, InactiveFramework, InactiveAgent}
 	for i, rej := range r.Rejected {
 		if rej.Reason != want[i] || rej.InverseOffer == nil {
 			t.Errorf("rejection %d: %s, want %s", i, rej.Reason, want[i])
 		}
 	}
-	if s := g.Stats(); s.InverseChecked != 4 || s.InverseRejected != 3 {
+	if s := g.Stats(); s.InverseChecked != 5 || s.InverseRejected != 4 {
 		t.Errorf("stats %+v", s)
 	}
 }

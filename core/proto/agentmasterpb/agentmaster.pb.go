@@ -44,6 +44,9 @@ const (
 	AgentCall_FRAMEWORK_MESSAGE AgentCall_Type = 5 // an executor's MESSAGE for its scheduler
 	AgentCall_UPDATE_RESOURCES  AgentCall_Type = 6 // new oversubscribed (revocable) estimate
 	AgentCall_UNREGISTER        AgentCall_Type = 7 // the agent is shutting down for good
+	// The terminal status of an operation the master tracks (one that
+	// asked for feedback), delivered until acknowledged.
+	AgentCall_UPDATE_OPERATION_STATUS AgentCall_Type = 8
 )
 
 // Enum value maps for AgentCall_Type.
@@ -57,16 +60,18 @@ var (
 		5: "FRAMEWORK_MESSAGE",
 		6: "UPDATE_RESOURCES",
 		7: "UNREGISTER",
+		8: "UPDATE_OPERATION_STATUS",
 	}
 	AgentCall_Type_value = map[string]int32{
-		"UNKNOWN":           0,
-		"SUBSCRIBE":         1,
-		"PONG":              2,
-		"STATUS_UPDATE":     3,
-		"EXECUTOR_EXITED":   4,
-		"FRAMEWORK_MESSAGE": 5,
-		"UPDATE_RESOURCES":  6,
-		"UNREGISTER":        7,
+		"UNKNOWN":                 0,
+		"SUBSCRIBE":               1,
+		"PONG":                    2,
+		"STATUS_UPDATE":           3,
+		"EXECUTOR_EXITED":         4,
+		"FRAMEWORK_MESSAGE":       5,
+		"UPDATE_RESOURCES":        6,
+		"UNREGISTER":              7,
+		"UPDATE_OPERATION_STATUS": 8,
 	}
 )
 
@@ -124,6 +129,8 @@ const (
 	AgentEvent_RECONCILE_TASKS    AgentEvent_Type = 11 // report the current state of these tasks
 	AgentEvent_SHUTDOWN           AgentEvent_Type = 12 // the agent was removed: stop everything
 	AgentEvent_SHUTDOWN_EXECUTOR  AgentEvent_Type = 13 // a scheduler's SHUTDOWN of one executor
+	// A tracked operation's status was acknowledged: stop sending it.
+	AgentEvent_ACKNOWLEDGE_OPERATION_STATUS AgentEvent_Type = 14
 )
 
 // Enum value maps for AgentEvent_Type.
@@ -143,22 +150,24 @@ var (
 		11: "RECONCILE_TASKS",
 		12: "SHUTDOWN",
 		13: "SHUTDOWN_EXECUTOR",
+		14: "ACKNOWLEDGE_OPERATION_STATUS",
 	}
 	AgentEvent_Type_value = map[string]int32{
-		"UNKNOWN":            0,
-		"SUBSCRIBED":         1,
-		"PING":               2,
-		"RUN_TASK":           3,
-		"RUN_TASK_GROUP":     4,
-		"KILL_TASK":          5,
-		"ACKNOWLEDGE":        6,
-		"SHUTDOWN_FRAMEWORK": 7,
-		"FRAMEWORK_MESSAGE":  8,
-		"UPDATE_FRAMEWORK":   9,
-		"APPLY_OPERATIONS":   10,
-		"RECONCILE_TASKS":    11,
-		"SHUTDOWN":           12,
-		"SHUTDOWN_EXECUTOR":  13,
+		"UNKNOWN":                      0,
+		"SUBSCRIBED":                   1,
+		"PING":                         2,
+		"RUN_TASK":                     3,
+		"RUN_TASK_GROUP":               4,
+		"KILL_TASK":                    5,
+		"ACKNOWLEDGE":                  6,
+		"SHUTDOWN_FRAMEWORK":           7,
+		"FRAMEWORK_MESSAGE":            8,
+		"UPDATE_FRAMEWORK":             9,
+		"APPLY_OPERATIONS":             10,
+		"RECONCILE_TASKS":              11,
+		"SHUTDOWN":                     12,
+		"SHUTDOWN_EXECUTOR":            13,
+		"ACKNOWLEDGE_OPERATION_STATUS": 14,
 	}
 )
 
@@ -204,15 +213,16 @@ type AgentCall struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	Type  *AgentCall_Type        `protobuf:"varint,1,opt,name=type,enum=gomesos.v1.AgentCall_Type" json:"type,omitempty"`
 	// Set on every call after SUBSCRIBED.
-	AgentId          *mesospb.AgentID            `protobuf:"bytes,2,opt,name=agent_id,json=agentId" json:"agent_id,omitempty"`
-	Subscribe        *AgentCall_Subscribe        `protobuf:"bytes,3,opt,name=subscribe" json:"subscribe,omitempty"`
-	Pong             *AgentCall_Pong             `protobuf:"bytes,4,opt,name=pong" json:"pong,omitempty"`
-	StatusUpdate     *AgentCall_StatusUpdate     `protobuf:"bytes,5,opt,name=status_update,json=statusUpdate" json:"status_update,omitempty"`
-	ExecutorExited   *AgentCall_ExecutorExited   `protobuf:"bytes,6,opt,name=executor_exited,json=executorExited" json:"executor_exited,omitempty"`
-	FrameworkMessage *AgentCall_FrameworkMessage `protobuf:"bytes,7,opt,name=framework_message,json=frameworkMessage" json:"framework_message,omitempty"`
-	UpdateResources  *AgentCall_UpdateResources  `protobuf:"bytes,8,opt,name=update_resources,json=updateResources" json:"update_resources,omitempty"`
-	unknownFields    protoimpl.UnknownFields
-	sizeCache        protoimpl.SizeCache
+	AgentId               *mesospb.AgentID                 `protobuf:"bytes,2,opt,name=agent_id,json=agentId" json:"agent_id,omitempty"`
+	Subscribe             *AgentCall_Subscribe             `protobuf:"bytes,3,opt,name=subscribe" json:"subscribe,omitempty"`
+	Pong                  *AgentCall_Pong                  `protobuf:"bytes,4,opt,name=pong" json:"pong,omitempty"`
+	StatusUpdate          *AgentCall_StatusUpdate          `protobuf:"bytes,5,opt,name=status_update,json=statusUpdate" json:"status_update,omitempty"`
+	ExecutorExited        *AgentCall_ExecutorExited        `protobuf:"bytes,6,opt,name=executor_exited,json=executorExited" json:"executor_exited,omitempty"`
+	FrameworkMessage      *AgentCall_FrameworkMessage      `protobuf:"bytes,7,opt,name=framework_message,json=frameworkMessage" json:"framework_message,omitempty"`
+	UpdateResources       *AgentCall_UpdateResources       `protobuf:"bytes,8,opt,name=update_resources,json=updateResources" json:"update_resources,omitempty"`
+	UpdateOperationStatus *AgentCall_UpdateOperationStatus `protobuf:"bytes,9,opt,name=update_operation_status,json=updateOperationStatus" json:"update_operation_status,omitempty"`
+	unknownFields         protoimpl.UnknownFields
+	sizeCache             protoimpl.SizeCache
 }
 
 func (x *AgentCall) Reset() {
@@ -301,25 +311,33 @@ func (x *AgentCall) GetUpdateResources() *AgentCall_UpdateResources {
 	return nil
 }
 
+func (x *AgentCall) GetUpdateOperationStatus() *AgentCall_UpdateOperationStatus {
+	if x != nil {
+		return x.UpdateOperationStatus
+	}
+	return nil
+}
+
 // Master -> agent, on the stream opened by SUBSCRIBE.
 type AgentEvent struct {
-	state             protoimpl.MessageState        `protogen:"open.v1"`
-	Type              *AgentEvent_Type              `protobuf:"varint,1,opt,name=type,enum=gomesos.v1.AgentEvent_Type" json:"type,omitempty"`
-	Subscribed        *AgentEvent_Subscribed        `protobuf:"bytes,2,opt,name=subscribed" json:"subscribed,omitempty"`
-	Ping              *AgentEvent_Ping              `protobuf:"bytes,3,opt,name=ping" json:"ping,omitempty"`
-	RunTask           *AgentEvent_RunTask           `protobuf:"bytes,4,opt,name=run_task,json=runTask" json:"run_task,omitempty"`
-	RunTaskGroup      *AgentEvent_RunTaskGroup      `protobuf:"bytes,5,opt,name=run_task_group,json=runTaskGroup" json:"run_task_group,omitempty"`
-	KillTask          *AgentEvent_KillTask          `protobuf:"bytes,6,opt,name=kill_task,json=killTask" json:"kill_task,omitempty"`
-	Acknowledge       *AgentEvent_Acknowledge       `protobuf:"bytes,7,opt,name=acknowledge" json:"acknowledge,omitempty"`
-	ShutdownFramework *AgentEvent_ShutdownFramework `protobuf:"bytes,8,opt,name=shutdown_framework,json=shutdownFramework" json:"shutdown_framework,omitempty"`
-	FrameworkMessage  *AgentEvent_FrameworkMessage  `protobuf:"bytes,9,opt,name=framework_message,json=frameworkMessage" json:"framework_message,omitempty"`
-	UpdateFramework   *AgentEvent_UpdateFramework   `protobuf:"bytes,10,opt,name=update_framework,json=updateFramework" json:"update_framework,omitempty"`
-	ApplyOperations   *AgentEvent_ApplyOperations   `protobuf:"bytes,11,opt,name=apply_operations,json=applyOperations" json:"apply_operations,omitempty"`
-	ReconcileTasks    *AgentEvent_ReconcileTasks    `protobuf:"bytes,12,opt,name=reconcile_tasks,json=reconcileTasks" json:"reconcile_tasks,omitempty"`
-	Shutdown          *AgentEvent_Shutdown          `protobuf:"bytes,13,opt,name=shutdown" json:"shutdown,omitempty"`
-	ShutdownExecutor  *AgentEvent_ShutdownExecutor  `protobuf:"bytes,14,opt,name=shutdown_executor,json=shutdownExecutor" json:"shutdown_executor,omitempty"`
-	unknownFields     protoimpl.UnknownFields
-	sizeCache         protoimpl.SizeCache
+	state                      protoimpl.MessageState                 `protogen:"open.v1"`
+	Type                       *AgentEvent_Type                       `protobuf:"varint,1,opt,name=type,enum=gomesos.v1.AgentEvent_Type" json:"type,omitempty"`
+	Subscribed                 *AgentEvent_Subscribed                 `protobuf:"bytes,2,opt,name=subscribed" json:"subscribed,omitempty"`
+	Ping                       *AgentEvent_Ping                       `protobuf:"bytes,3,opt,name=ping" json:"ping,omitempty"`
+	RunTask                    *AgentEvent_RunTask                    `protobuf:"bytes,4,opt,name=run_task,json=runTask" json:"run_task,omitempty"`
+	RunTaskGroup               *AgentEvent_RunTaskGroup               `protobuf:"bytes,5,opt,name=run_task_group,json=runTaskGroup" json:"run_task_group,omitempty"`
+	KillTask                   *AgentEvent_KillTask                   `protobuf:"bytes,6,opt,name=kill_task,json=killTask" json:"kill_task,omitempty"`
+	Acknowledge                *AgentEvent_Acknowledge                `protobuf:"bytes,7,opt,name=acknowledge" json:"acknowledge,omitempty"`
+	ShutdownFramework          *AgentEvent_ShutdownFramework          `protobuf:"bytes,8,opt,name=shutdown_framework,json=shutdownFramework" json:"shutdown_framework,omitempty"`
+	FrameworkMessage           *AgentEvent_FrameworkMessage           `protobuf:"bytes,9,opt,name=framework_message,json=frameworkMessage" json:"framework_message,omitempty"`
+	UpdateFramework            *AgentEvent_UpdateFramework            `protobuf:"bytes,10,opt,name=update_framework,json=updateFramework" json:"update_framework,omitempty"`
+	ApplyOperations            *AgentEvent_ApplyOperations            `protobuf:"bytes,11,opt,name=apply_operations,json=applyOperations" json:"apply_operations,omitempty"`
+	ReconcileTasks             *AgentEvent_ReconcileTasks             `protobuf:"bytes,12,opt,name=reconcile_tasks,json=reconcileTasks" json:"reconcile_tasks,omitempty"`
+	Shutdown                   *AgentEvent_Shutdown                   `protobuf:"bytes,13,opt,name=shutdown" json:"shutdown,omitempty"`
+	ShutdownExecutor           *AgentEvent_ShutdownExecutor           `protobuf:"bytes,14,opt,name=shutdown_executor,json=shutdownExecutor" json:"shutdown_executor,omitempty"`
+	AcknowledgeOperationStatus *AgentEvent_AcknowledgeOperationStatus `protobuf:"bytes,15,opt,name=acknowledge_operation_status,json=acknowledgeOperationStatus" json:"acknowledge_operation_status,omitempty"`
+	unknownFields              protoimpl.UnknownFields
+	sizeCache                  protoimpl.SizeCache
 }
 
 func (x *AgentEvent) Reset() {
@@ -450,6 +468,13 @@ func (x *AgentEvent) GetShutdownExecutor() *AgentEvent_ShutdownExecutor {
 	return nil
 }
 
+func (x *AgentEvent) GetAcknowledgeOperationStatus() *AgentEvent_AcknowledgeOperationStatus {
+	if x != nil {
+		return x.AcknowledgeOperationStatus
+	}
+	return nil
+}
+
 type AgentCall_Subscribe struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// agent_info.id is set when re-registering (the agent kept its id).
@@ -470,8 +495,12 @@ type AgentCall_Subscribe struct {
 	Address *mesospb.Address `protobuf:"bytes,9,opt,name=address" json:"address,omitempty"`
 	// Revocable resources currently estimated by the resource estimator.
 	OversubscribedResources []*mesospb.Resource `protobuf:"bytes,10,rep,name=oversubscribed_resources,json=oversubscribedResources" json:"oversubscribed_resources,omitempty"`
-	unknownFields           protoimpl.UnknownFields
-	sizeCache               protoimpl.SizeCache
+	// Tracked operations whose latest status is not acknowledged yet, so
+	// that a master that failed over knows them (Mesos's
+	// UpdateSlaveMessage.operations).
+	Operations    []*mesospb.Operation `protobuf:"bytes,11,rep,name=operations" json:"operations,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *AgentCall_Subscribe) Reset() {
@@ -570,6 +599,13 @@ func (x *AgentCall_Subscribe) GetAddress() *mesospb.Address {
 func (x *AgentCall_Subscribe) GetOversubscribedResources() []*mesospb.Resource {
 	if x != nil {
 		return x.OversubscribedResources
+	}
+	return nil
+}
+
+func (x *AgentCall_Subscribe) GetOperations() []*mesospb.Operation {
+	if x != nil {
+		return x.Operations
 	}
 	return nil
 }
@@ -853,6 +889,67 @@ func (x *AgentCall_UpdateResources) GetOversubscribedResources() []*mesospb.Reso
 	return nil
 }
 
+type AgentCall_UpdateOperationStatus struct {
+	state       protoimpl.MessageState `protogen:"open.v1"`
+	FrameworkId *mesospb.FrameworkID   `protobuf:"bytes,1,opt,name=framework_id,json=frameworkId" json:"framework_id,omitempty"`
+	// status.uuid identifies this status for the acknowledgement.
+	Status        *mesospb.OperationStatus `protobuf:"bytes,2,req,name=status" json:"status,omitempty"`
+	OperationUuid *mesospb.UUID            `protobuf:"bytes,3,req,name=operation_uuid,json=operationUuid" json:"operation_uuid,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AgentCall_UpdateOperationStatus) Reset() {
+	*x = AgentCall_UpdateOperationStatus{}
+	mi := &file_gomesos_v1_agentmaster_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AgentCall_UpdateOperationStatus) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AgentCall_UpdateOperationStatus) ProtoMessage() {}
+
+func (x *AgentCall_UpdateOperationStatus) ProtoReflect() protoreflect.Message {
+	mi := &file_gomesos_v1_agentmaster_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AgentCall_UpdateOperationStatus.ProtoReflect.Descriptor instead.
+func (*AgentCall_UpdateOperationStatus) Descriptor() ([]byte, []int) {
+	return file_gomesos_v1_agentmaster_proto_rawDescGZIP(), []int{0, 6}
+}
+
+func (x *AgentCall_UpdateOperationStatus) GetFrameworkId() *mesospb.FrameworkID {
+	if x != nil {
+		return x.FrameworkId
+	}
+	return nil
+}
+
+func (x *AgentCall_UpdateOperationStatus) GetStatus() *mesospb.OperationStatus {
+	if x != nil {
+		return x.Status
+	}
+	return nil
+}
+
+func (x *AgentCall_UpdateOperationStatus) GetOperationUuid() *mesospb.UUID {
+	if x != nil {
+		return x.OperationUuid
+	}
+	return nil
+}
+
 type AgentEvent_Subscribed struct {
 	state               protoimpl.MessageState `protogen:"open.v1"`
 	AgentId             *mesospb.AgentID       `protobuf:"bytes,1,req,name=agent_id,json=agentId" json:"agent_id,omitempty"`
@@ -864,7 +961,7 @@ type AgentEvent_Subscribed struct {
 
 func (x *AgentEvent_Subscribed) Reset() {
 	*x = AgentEvent_Subscribed{}
-	mi := &file_gomesos_v1_agentmaster_proto_msgTypes[8]
+	mi := &file_gomesos_v1_agentmaster_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -876,7 +973,7 @@ func (x *AgentEvent_Subscribed) String() string {
 func (*AgentEvent_Subscribed) ProtoMessage() {}
 
 func (x *AgentEvent_Subscribed) ProtoReflect() protoreflect.Message {
-	mi := &file_gomesos_v1_agentmaster_proto_msgTypes[8]
+	mi := &file_gomesos_v1_agentmaster_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -922,7 +1019,7 @@ type AgentEvent_Ping struct {
 
 func (x *AgentEvent_Ping) Reset() {
 	*x = AgentEvent_Ping{}
-	mi := &file_gomesos_v1_agentmaster_proto_msgTypes[9]
+	mi := &file_gomesos_v1_agentmaster_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -934,7 +1031,7 @@ func (x *AgentEvent_Ping) String() string {
 func (*AgentEvent_Ping) ProtoMessage() {}
 
 func (x *AgentEvent_Ping) ProtoReflect() protoreflect.Message {
-	mi := &file_gomesos_v1_agentmaster_proto_msgTypes[9]
+	mi := &file_gomesos_v1_agentmaster_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -970,7 +1067,7 @@ type AgentEvent_RunTask struct {
 
 func (x *AgentEvent_RunTask) Reset() {
 	*x = AgentEvent_RunTask{}
-	mi := &file_gomesos_v1_agentmaster_proto_msgTypes[10]
+	mi := &file_gomesos_v1_agentmaster_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -982,7 +1079,7 @@ func (x *AgentEvent_RunTask) String() string {
 func (*AgentEvent_RunTask) ProtoMessage() {}
 
 func (x *AgentEvent_RunTask) ProtoReflect() protoreflect.Message {
-	mi := &file_gomesos_v1_agentmaster_proto_msgTypes[10]
+	mi := &file_gomesos_v1_agentmaster_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1030,7 +1127,7 @@ type AgentEvent_RunTaskGroup struct {
 
 func (x *AgentEvent_RunTaskGroup) Reset() {
 	*x = AgentEvent_RunTaskGroup{}
-	mi := &file_gomesos_v1_agentmaster_proto_msgTypes[11]
+	mi := &file_gomesos_v1_agentmaster_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1042,7 +1139,7 @@ func (x *AgentEvent_RunTaskGroup) String() string {
 func (*AgentEvent_RunTaskGroup) ProtoMessage() {}
 
 func (x *AgentEvent_RunTaskGroup) ProtoReflect() protoreflect.Message {
-	mi := &file_gomesos_v1_agentmaster_proto_msgTypes[11]
+	mi := &file_gomesos_v1_agentmaster_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1090,7 +1187,7 @@ type AgentEvent_KillTask struct {
 
 func (x *AgentEvent_KillTask) Reset() {
 	*x = AgentEvent_KillTask{}
-	mi := &file_gomesos_v1_agentmaster_proto_msgTypes[12]
+	mi := &file_gomesos_v1_agentmaster_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1102,7 +1199,7 @@ func (x *AgentEvent_KillTask) String() string {
 func (*AgentEvent_KillTask) ProtoMessage() {}
 
 func (x *AgentEvent_KillTask) ProtoReflect() protoreflect.Message {
-	mi := &file_gomesos_v1_agentmaster_proto_msgTypes[12]
+	mi := &file_gomesos_v1_agentmaster_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1150,7 +1247,7 @@ type AgentEvent_Acknowledge struct {
 
 func (x *AgentEvent_Acknowledge) Reset() {
 	*x = AgentEvent_Acknowledge{}
-	mi := &file_gomesos_v1_agentmaster_proto_msgTypes[13]
+	mi := &file_gomesos_v1_agentmaster_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1162,7 +1259,7 @@ func (x *AgentEvent_Acknowledge) String() string {
 func (*AgentEvent_Acknowledge) ProtoMessage() {}
 
 func (x *AgentEvent_Acknowledge) ProtoReflect() protoreflect.Message {
-	mi := &file_gomesos_v1_agentmaster_proto_msgTypes[13]
+	mi := &file_gomesos_v1_agentmaster_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1208,7 +1305,7 @@ type AgentEvent_ShutdownFramework struct {
 
 func (x *AgentEvent_ShutdownFramework) Reset() {
 	*x = AgentEvent_ShutdownFramework{}
-	mi := &file_gomesos_v1_agentmaster_proto_msgTypes[14]
+	mi := &file_gomesos_v1_agentmaster_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1220,7 +1317,7 @@ func (x *AgentEvent_ShutdownFramework) String() string {
 func (*AgentEvent_ShutdownFramework) ProtoMessage() {}
 
 func (x *AgentEvent_ShutdownFramework) ProtoReflect() protoreflect.Message {
-	mi := &file_gomesos_v1_agentmaster_proto_msgTypes[14]
+	mi := &file_gomesos_v1_agentmaster_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1254,7 +1351,7 @@ type AgentEvent_FrameworkMessage struct {
 
 func (x *AgentEvent_FrameworkMessage) Reset() {
 	*x = AgentEvent_FrameworkMessage{}
-	mi := &file_gomesos_v1_agentmaster_proto_msgTypes[15]
+	mi := &file_gomesos_v1_agentmaster_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1266,7 +1363,7 @@ func (x *AgentEvent_FrameworkMessage) String() string {
 func (*AgentEvent_FrameworkMessage) ProtoMessage() {}
 
 func (x *AgentEvent_FrameworkMessage) ProtoReflect() protoreflect.Message {
-	mi := &file_gomesos_v1_agentmaster_proto_msgTypes[15]
+	mi := &file_gomesos_v1_agentmaster_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1312,7 +1409,7 @@ type AgentEvent_UpdateFramework struct {
 
 func (x *AgentEvent_UpdateFramework) Reset() {
 	*x = AgentEvent_UpdateFramework{}
-	mi := &file_gomesos_v1_agentmaster_proto_msgTypes[16]
+	mi := &file_gomesos_v1_agentmaster_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1324,7 +1421,7 @@ func (x *AgentEvent_UpdateFramework) String() string {
 func (*AgentEvent_UpdateFramework) ProtoMessage() {}
 
 func (x *AgentEvent_UpdateFramework) ProtoReflect() protoreflect.Message {
-	mi := &file_gomesos_v1_agentmaster_proto_msgTypes[16]
+	mi := &file_gomesos_v1_agentmaster_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1353,13 +1450,19 @@ type AgentEvent_ApplyOperations struct {
 	// The agent's checkpointed resources after the operations, so the agent
 	// can check it agrees and persist exactly what the master holds.
 	CheckpointedResources []*mesospb.Resource `protobuf:"bytes,2,rep,name=checkpointed_resources,json=checkpointedResources" json:"checkpointed_resources,omitempty"`
-	unknownFields         protoimpl.UnknownFields
-	sizeCache             protoimpl.SizeCache
+	// The operations the master tracks (those with an id: the framework
+	// asked for feedback), with their uuid and framework. The agent
+	// reports each one's terminal status with UPDATE_OPERATION_STATUS
+	// until it is acknowledged, and keeps them checkpointed with the
+	// resources (in the same file, in this field) until then.
+	Tracked       []*mesospb.Operation `protobuf:"bytes,3,rep,name=tracked" json:"tracked,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *AgentEvent_ApplyOperations) Reset() {
 	*x = AgentEvent_ApplyOperations{}
-	mi := &file_gomesos_v1_agentmaster_proto_msgTypes[17]
+	mi := &file_gomesos_v1_agentmaster_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1371,7 +1474,7 @@ func (x *AgentEvent_ApplyOperations) String() string {
 func (*AgentEvent_ApplyOperations) ProtoMessage() {}
 
 func (x *AgentEvent_ApplyOperations) ProtoReflect() protoreflect.Message {
-	mi := &file_gomesos_v1_agentmaster_proto_msgTypes[17]
+	mi := &file_gomesos_v1_agentmaster_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1401,6 +1504,13 @@ func (x *AgentEvent_ApplyOperations) GetCheckpointedResources() []*mesospb.Resou
 	return nil
 }
 
+func (x *AgentEvent_ApplyOperations) GetTracked() []*mesospb.Operation {
+	if x != nil {
+		return x.Tracked
+	}
+	return nil
+}
+
 type AgentEvent_ReconcileTasks struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	FrameworkId   *mesospb.FrameworkID   `protobuf:"bytes,1,req,name=framework_id,json=frameworkId" json:"framework_id,omitempty"`
@@ -1411,7 +1521,7 @@ type AgentEvent_ReconcileTasks struct {
 
 func (x *AgentEvent_ReconcileTasks) Reset() {
 	*x = AgentEvent_ReconcileTasks{}
-	mi := &file_gomesos_v1_agentmaster_proto_msgTypes[18]
+	mi := &file_gomesos_v1_agentmaster_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1423,7 +1533,7 @@ func (x *AgentEvent_ReconcileTasks) String() string {
 func (*AgentEvent_ReconcileTasks) ProtoMessage() {}
 
 func (x *AgentEvent_ReconcileTasks) ProtoReflect() protoreflect.Message {
-	mi := &file_gomesos_v1_agentmaster_proto_msgTypes[18]
+	mi := &file_gomesos_v1_agentmaster_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1462,7 +1572,7 @@ type AgentEvent_Shutdown struct {
 
 func (x *AgentEvent_Shutdown) Reset() {
 	*x = AgentEvent_Shutdown{}
-	mi := &file_gomesos_v1_agentmaster_proto_msgTypes[19]
+	mi := &file_gomesos_v1_agentmaster_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1474,7 +1584,7 @@ func (x *AgentEvent_Shutdown) String() string {
 func (*AgentEvent_Shutdown) ProtoMessage() {}
 
 func (x *AgentEvent_Shutdown) ProtoReflect() protoreflect.Message {
-	mi := &file_gomesos_v1_agentmaster_proto_msgTypes[19]
+	mi := &file_gomesos_v1_agentmaster_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1507,7 +1617,7 @@ type AgentEvent_ShutdownExecutor struct {
 
 func (x *AgentEvent_ShutdownExecutor) Reset() {
 	*x = AgentEvent_ShutdownExecutor{}
-	mi := &file_gomesos_v1_agentmaster_proto_msgTypes[20]
+	mi := &file_gomesos_v1_agentmaster_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1519,7 +1629,7 @@ func (x *AgentEvent_ShutdownExecutor) String() string {
 func (*AgentEvent_ShutdownExecutor) ProtoMessage() {}
 
 func (x *AgentEvent_ShutdownExecutor) ProtoReflect() protoreflect.Message {
-	mi := &file_gomesos_v1_agentmaster_proto_msgTypes[20]
+	mi := &file_gomesos_v1_agentmaster_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1549,12 +1659,64 @@ func (x *AgentEvent_ShutdownExecutor) GetExecutorId() *mesospb.ExecutorID {
 	return nil
 }
 
+type AgentEvent_AcknowledgeOperationStatus struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	OperationUuid *mesospb.UUID          `protobuf:"bytes,1,req,name=operation_uuid,json=operationUuid" json:"operation_uuid,omitempty"`
+	StatusUuid    *mesospb.UUID          `protobuf:"bytes,2,req,name=status_uuid,json=statusUuid" json:"status_uuid,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AgentEvent_AcknowledgeOperationStatus) Reset() {
+	*x = AgentEvent_AcknowledgeOperationStatus{}
+	mi := &file_gomesos_v1_agentmaster_proto_msgTypes[22]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AgentEvent_AcknowledgeOperationStatus) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AgentEvent_AcknowledgeOperationStatus) ProtoMessage() {}
+
+func (x *AgentEvent_AcknowledgeOperationStatus) ProtoReflect() protoreflect.Message {
+	mi := &file_gomesos_v1_agentmaster_proto_msgTypes[22]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AgentEvent_AcknowledgeOperationStatus.ProtoReflect.Descriptor instead.
+func (*AgentEvent_AcknowledgeOperationStatus) Descriptor() ([]byte, []int) {
+	return file_gomesos_v1_agentmaster_proto_rawDescGZIP(), []int{1, 13}
+}
+
+func (x *AgentEvent_AcknowledgeOperationStatus) GetOperationUuid() *mesospb.UUID {
+	if x != nil {
+		return x.OperationUuid
+	}
+	return nil
+}
+
+func (x *AgentEvent_AcknowledgeOperationStatus) GetStatusUuid() *mesospb.UUID {
+	if x != nil {
+		return x.StatusUuid
+	}
+	return nil
+}
+
 var File_gomesos_v1_agentmaster_proto protoreflect.FileDescriptor
 
 const file_gomesos_v1_agentmaster_proto_rawDesc = "" +
 	"\n" +
 	"\x1cgomesos/v1/agentmaster.proto\x12\n" +
-	"gomesos.v1\x1a\x14mesos/v1/mesos.proto\"\x98\x0f\n" +
+	"gomesos.v1\x1a\x14mesos/v1/mesos.proto\"\x8d\x12\n" +
 	"\tAgentCall\x12.\n" +
 	"\x04type\x18\x01 \x01(\x0e2\x1a.gomesos.v1.AgentCall.TypeR\x04type\x12,\n" +
 	"\bagent_id\x18\x02 \x01(\v2\x11.mesos.v1.AgentIDR\aagentId\x12=\n" +
@@ -1563,7 +1725,8 @@ const file_gomesos_v1_agentmaster_proto_rawDesc = "" +
 	"\rstatus_update\x18\x05 \x01(\v2\".gomesos.v1.AgentCall.StatusUpdateR\fstatusUpdate\x12M\n" +
 	"\x0fexecutor_exited\x18\x06 \x01(\v2$.gomesos.v1.AgentCall.ExecutorExitedR\x0eexecutorExited\x12S\n" +
 	"\x11framework_message\x18\a \x01(\v2&.gomesos.v1.AgentCall.FrameworkMessageR\x10frameworkMessage\x12P\n" +
-	"\x10update_resources\x18\b \x01(\v2%.gomesos.v1.AgentCall.UpdateResourcesR\x0fupdateResources\x1a\xc6\x04\n" +
+	"\x10update_resources\x18\b \x01(\v2%.gomesos.v1.AgentCall.UpdateResourcesR\x0fupdateResources\x12c\n" +
+	"\x17update_operation_status\x18\t \x01(\v2+.gomesos.v1.AgentCall.UpdateOperationStatusR\x15updateOperationStatus\x1a\xfb\x04\n" +
 	"\tSubscribe\x122\n" +
 	"\n" +
 	"agent_info\x18\x01 \x02(\v2\x13.mesos.v1.AgentInfoR\tagentInfo\x12B\n" +
@@ -1578,7 +1741,10 @@ const file_gomesos_v1_agentmaster_proto_rawDesc = "" +
 	"\aversion\x18\b \x01(\tR\aversion\x12+\n" +
 	"\aaddress\x18\t \x01(\v2\x11.mesos.v1.AddressR\aaddress\x12M\n" +
 	"\x18oversubscribed_resources\x18\n" +
-	" \x03(\v2\x12.mesos.v1.ResourceR\x17oversubscribedResources\x1a\"\n" +
+	" \x03(\v2\x12.mesos.v1.ResourceR\x17oversubscribedResources\x123\n" +
+	"\n" +
+	"operations\x18\v \x03(\v2\x13.mesos.v1.OperationR\n" +
+	"operations\x1a\"\n" +
 	"\x04Pong\x12\x1a\n" +
 	"\bsequence\x18\x01 \x01(\x04R\bsequence\x1a\xe5\x01\n" +
 	"\fStatusUpdate\x128\n" +
@@ -1598,7 +1764,11 @@ const file_gomesos_v1_agentmaster_proto_rawDesc = "" +
 	"executorId\x12\x12\n" +
 	"\x04data\x18\x03 \x02(\fR\x04data\x1a`\n" +
 	"\x0fUpdateResources\x12M\n" +
-	"\x18oversubscribed_resources\x18\x01 \x03(\v2\x12.mesos.v1.ResourceR\x17oversubscribedResources\"\x91\x01\n" +
+	"\x18oversubscribed_resources\x18\x01 \x03(\v2\x12.mesos.v1.ResourceR\x17oversubscribedResources\x1a\xbb\x01\n" +
+	"\x15UpdateOperationStatus\x128\n" +
+	"\fframework_id\x18\x01 \x01(\v2\x15.mesos.v1.FrameworkIDR\vframeworkId\x121\n" +
+	"\x06status\x18\x02 \x02(\v2\x19.mesos.v1.OperationStatusR\x06status\x125\n" +
+	"\x0eoperation_uuid\x18\x03 \x02(\v2\x0e.mesos.v1.UUIDR\roperationUuid\"\xae\x01\n" +
 	"\x04Type\x12\v\n" +
 	"\aUNKNOWN\x10\x00\x12\r\n" +
 	"\tSUBSCRIBE\x10\x01\x12\b\n" +
@@ -1608,7 +1778,8 @@ const file_gomesos_v1_agentmaster_proto_rawDesc = "" +
 	"\x11FRAMEWORK_MESSAGE\x10\x05\x12\x14\n" +
 	"\x10UPDATE_RESOURCES\x10\x06\x12\x0e\n" +
 	"\n" +
-	"UNREGISTER\x10\a\"\xc4\x16\n" +
+	"UNREGISTER\x10\a\x12\x1b\n" +
+	"\x17UPDATE_OPERATION_STATUS\x10\b\"\x91\x19\n" +
 	"\n" +
 	"AgentEvent\x12/\n" +
 	"\x04type\x18\x01 \x01(\x0e2\x1b.gomesos.v1.AgentEvent.TypeR\x04type\x12A\n" +
@@ -1627,7 +1798,8 @@ const file_gomesos_v1_agentmaster_proto_rawDesc = "" +
 	"\x10apply_operations\x18\v \x01(\v2&.gomesos.v1.AgentEvent.ApplyOperationsR\x0fapplyOperations\x12N\n" +
 	"\x0freconcile_tasks\x18\f \x01(\v2%.gomesos.v1.AgentEvent.ReconcileTasksR\x0ereconcileTasks\x12;\n" +
 	"\bshutdown\x18\r \x01(\v2\x1f.gomesos.v1.AgentEvent.ShutdownR\bshutdown\x12T\n" +
-	"\x11shutdown_executor\x18\x0e \x01(\v2'.gomesos.v1.AgentEvent.ShutdownExecutorR\x10shutdownExecutor\x1a\xa5\x01\n" +
+	"\x11shutdown_executor\x18\x0e \x01(\v2'.gomesos.v1.AgentEvent.ShutdownExecutorR\x10shutdownExecutor\x12s\n" +
+	"\x1cacknowledge_operation_status\x18\x0f \x01(\v21.gomesos.v1.AgentEvent.AcknowledgeOperationStatusR\x1aacknowledgeOperationStatus\x1a\xa5\x01\n" +
 	"\n" +
 	"Subscribed\x12,\n" +
 	"\bagent_id\x18\x01 \x02(\v2\x11.mesos.v1.AgentIDR\aagentId\x125\n" +
@@ -1662,12 +1834,13 @@ const file_gomesos_v1_agentmaster_proto_rawDesc = "" +
 	"executorId\x12\x12\n" +
 	"\x04data\x18\x03 \x02(\fR\x04data\x1aH\n" +
 	"\x0fUpdateFramework\x125\n" +
-	"\tframework\x18\x01 \x02(\v2\x17.mesos.v1.FrameworkInfoR\tframework\x1a\x97\x01\n" +
+	"\tframework\x18\x01 \x02(\v2\x17.mesos.v1.FrameworkInfoR\tframework\x1a\xc6\x01\n" +
 	"\x0fApplyOperations\x129\n" +
 	"\n" +
 	"operations\x18\x01 \x03(\v2\x19.mesos.v1.Offer.OperationR\n" +
 	"operations\x12I\n" +
-	"\x16checkpointed_resources\x18\x02 \x03(\v2\x12.mesos.v1.ResourceR\x15checkpointedResources\x1aw\n" +
+	"\x16checkpointed_resources\x18\x02 \x03(\v2\x12.mesos.v1.ResourceR\x15checkpointedResources\x12-\n" +
+	"\atracked\x18\x03 \x03(\v2\x13.mesos.v1.OperationR\atracked\x1aw\n" +
 	"\x0eReconcileTasks\x128\n" +
 	"\fframework_id\x18\x01 \x02(\v2\x15.mesos.v1.FrameworkIDR\vframeworkId\x12+\n" +
 	"\btask_ids\x18\x02 \x03(\v2\x10.mesos.v1.TaskIDR\ataskIds\x1a$\n" +
@@ -1676,7 +1849,11 @@ const file_gomesos_v1_agentmaster_proto_rawDesc = "" +
 	"\x10ShutdownExecutor\x128\n" +
 	"\fframework_id\x18\x01 \x02(\v2\x15.mesos.v1.FrameworkIDR\vframeworkId\x125\n" +
 	"\vexecutor_id\x18\x02 \x02(\v2\x14.mesos.v1.ExecutorIDR\n" +
-	"executorId\"\x84\x02\n" +
+	"executorId\x1a\x84\x01\n" +
+	"\x1aAcknowledgeOperationStatus\x125\n" +
+	"\x0eoperation_uuid\x18\x01 \x02(\v2\x0e.mesos.v1.UUIDR\roperationUuid\x12/\n" +
+	"\vstatus_uuid\x18\x02 \x02(\v2\x0e.mesos.v1.UUIDR\n" +
+	"statusUuid\"\xa6\x02\n" +
 	"\x04Type\x12\v\n" +
 	"\aUNKNOWN\x10\x00\x12\x0e\n" +
 	"\n" +
@@ -1693,7 +1870,8 @@ const file_gomesos_v1_agentmaster_proto_rawDesc = "" +
 	"\x12\x13\n" +
 	"\x0fRECONCILE_TASKS\x10\v\x12\f\n" +
 	"\bSHUTDOWN\x10\f\x12\x15\n" +
-	"\x11SHUTDOWN_EXECUTOR\x10\rBAZ?github.com/gomesos/mesos/core/proto/agentmasterpb;agentmasterpb"
+	"\x11SHUTDOWN_EXECUTOR\x10\r\x12 \n" +
+	"\x1cACKNOWLEDGE_OPERATION_STATUS\x10\x0eBAZ?github.com/gomesos/mesos/core/proto/agentmasterpb;agentmasterpb"
 
 var (
 	file_gomesos_v1_agentmaster_proto_rawDescOnce sync.Once
@@ -1708,120 +1886,133 @@ func file_gomesos_v1_agentmaster_proto_rawDescGZIP() []byte {
 }
 
 var file_gomesos_v1_agentmaster_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_gomesos_v1_agentmaster_proto_msgTypes = make([]protoimpl.MessageInfo, 21)
+var file_gomesos_v1_agentmaster_proto_msgTypes = make([]protoimpl.MessageInfo, 23)
 var file_gomesos_v1_agentmaster_proto_goTypes = []any{
-	(AgentCall_Type)(0),                  // 0: gomesos.v1.AgentCall.Type
-	(AgentEvent_Type)(0),                 // 1: gomesos.v1.AgentEvent.Type
-	(*AgentCall)(nil),                    // 2: gomesos.v1.AgentCall
-	(*AgentEvent)(nil),                   // 3: gomesos.v1.AgentEvent
-	(*AgentCall_Subscribe)(nil),          // 4: gomesos.v1.AgentCall.Subscribe
-	(*AgentCall_Pong)(nil),               // 5: gomesos.v1.AgentCall.Pong
-	(*AgentCall_StatusUpdate)(nil),       // 6: gomesos.v1.AgentCall.StatusUpdate
-	(*AgentCall_ExecutorExited)(nil),     // 7: gomesos.v1.AgentCall.ExecutorExited
-	(*AgentCall_FrameworkMessage)(nil),   // 8: gomesos.v1.AgentCall.FrameworkMessage
-	(*AgentCall_UpdateResources)(nil),    // 9: gomesos.v1.AgentCall.UpdateResources
-	(*AgentEvent_Subscribed)(nil),        // 10: gomesos.v1.AgentEvent.Subscribed
-	(*AgentEvent_Ping)(nil),              // 11: gomesos.v1.AgentEvent.Ping
-	(*AgentEvent_RunTask)(nil),           // 12: gomesos.v1.AgentEvent.RunTask
-	(*AgentEvent_RunTaskGroup)(nil),      // 13: gomesos.v1.AgentEvent.RunTaskGroup
-	(*AgentEvent_KillTask)(nil),          // 14: gomesos.v1.AgentEvent.KillTask
-	(*AgentEvent_Acknowledge)(nil),       // 15: gomesos.v1.AgentEvent.Acknowledge
-	(*AgentEvent_ShutdownFramework)(nil), // 16: gomesos.v1.AgentEvent.ShutdownFramework
-	(*AgentEvent_FrameworkMessage)(nil),  // 17: gomesos.v1.AgentEvent.FrameworkMessage
-	(*AgentEvent_UpdateFramework)(nil),   // 18: gomesos.v1.AgentEvent.UpdateFramework
-	(*AgentEvent_ApplyOperations)(nil),   // 19: gomesos.v1.AgentEvent.ApplyOperations
-	(*AgentEvent_ReconcileTasks)(nil),    // 20: gomesos.v1.AgentEvent.ReconcileTasks
-	(*AgentEvent_Shutdown)(nil),          // 21: gomesos.v1.AgentEvent.Shutdown
-	(*AgentEvent_ShutdownExecutor)(nil),  // 22: gomesos.v1.AgentEvent.ShutdownExecutor
-	(*mesospb.AgentID)(nil),              // 23: mesos.v1.AgentID
-	(*mesospb.AgentInfo)(nil),            // 24: mesos.v1.AgentInfo
-	(*mesospb.AgentInfo_Capability)(nil), // 25: mesos.v1.AgentInfo.Capability
-	(*mesospb.Resource)(nil),             // 26: mesos.v1.Resource
-	(*mesospb.FrameworkInfo)(nil),        // 27: mesos.v1.FrameworkInfo
-	(*mesospb.ExecutorInfo)(nil),         // 28: mesos.v1.ExecutorInfo
-	(*mesospb.Task)(nil),                 // 29: mesos.v1.Task
-	(*mesospb.Address)(nil),              // 30: mesos.v1.Address
-	(*mesospb.FrameworkID)(nil),          // 31: mesos.v1.FrameworkID
-	(*mesospb.ExecutorID)(nil),           // 32: mesos.v1.ExecutorID
-	(*mesospb.TaskStatus)(nil),           // 33: mesos.v1.TaskStatus
-	(mesospb.TaskState)(0),               // 34: mesos.v1.TaskState
-	(*mesospb.MasterInfo)(nil),           // 35: mesos.v1.MasterInfo
-	(*mesospb.TaskInfo)(nil),             // 36: mesos.v1.TaskInfo
-	(*mesospb.UUID)(nil),                 // 37: mesos.v1.UUID
-	(*mesospb.TaskGroupInfo)(nil),        // 38: mesos.v1.TaskGroupInfo
-	(*mesospb.TaskID)(nil),               // 39: mesos.v1.TaskID
-	(*mesospb.KillPolicy)(nil),           // 40: mesos.v1.KillPolicy
-	(*mesospb.Offer_Operation)(nil),      // 41: mesos.v1.Offer.Operation
+	(AgentCall_Type)(0),                           // 0: gomesos.v1.AgentCall.Type
+	(AgentEvent_Type)(0),                          // 1: gomesos.v1.AgentEvent.Type
+	(*AgentCall)(nil),                             // 2: gomesos.v1.AgentCall
+	(*AgentEvent)(nil),                            // 3: gomesos.v1.AgentEvent
+	(*AgentCall_Subscribe)(nil),                   // 4: gomesos.v1.AgentCall.Subscribe
+	(*AgentCall_Pong)(nil),                        // 5: gomesos.v1.AgentCall.Pong
+	(*AgentCall_StatusUpdate)(nil),                // 6: gomesos.v1.AgentCall.StatusUpdate
+	(*AgentCall_ExecutorExited)(nil),              // 7: gomesos.v1.AgentCall.ExecutorExited
+	(*AgentCall_FrameworkMessage)(nil),            // 8: gomesos.v1.AgentCall.FrameworkMessage
+	(*AgentCall_UpdateResources)(nil),             // 9: gomesos.v1.AgentCall.UpdateResources
+	(*AgentCall_UpdateOperationStatus)(nil),       // 10: gomesos.v1.AgentCall.UpdateOperationStatus
+	(*AgentEvent_Subscribed)(nil),                 // 11: gomesos.v1.AgentEvent.Subscribed
+	(*AgentEvent_Ping)(nil),                       // 12: gomesos.v1.AgentEvent.Ping
+	(*AgentEvent_RunTask)(nil),                    // 13: gomesos.v1.AgentEvent.RunTask
+	(*AgentEvent_RunTaskGroup)(nil),               // 14: gomesos.v1.AgentEvent.RunTaskGroup
+	(*AgentEvent_KillTask)(nil),                   // 15: gomesos.v1.AgentEvent.KillTask
+	(*AgentEvent_Acknowledge)(nil),                // 16: gomesos.v1.AgentEvent.Acknowledge
+	(*AgentEvent_ShutdownFramework)(nil),          // 17: gomesos.v1.AgentEvent.ShutdownFramework
+	(*AgentEvent_FrameworkMessage)(nil),           // 18: gomesos.v1.AgentEvent.FrameworkMessage
+	(*AgentEvent_UpdateFramework)(nil),            // 19: gomesos.v1.AgentEvent.UpdateFramework
+	(*AgentEvent_ApplyOperations)(nil),            // 20: gomesos.v1.AgentEvent.ApplyOperations
+	(*AgentEvent_ReconcileTasks)(nil),             // 21: gomesos.v1.AgentEvent.ReconcileTasks
+	(*AgentEvent_Shutdown)(nil),                   // 22: gomesos.v1.AgentEvent.Shutdown
+	(*AgentEvent_ShutdownExecutor)(nil),           // 23: gomesos.v1.AgentEvent.ShutdownExecutor
+	(*AgentEvent_AcknowledgeOperationStatus)(nil), // 24: gomesos.v1.AgentEvent.AcknowledgeOperationStatus
+	(*mesospb.AgentID)(nil),                       // 25: mesos.v1.AgentID
+	(*mesospb.AgentInfo)(nil),                     // 26: mesos.v1.AgentInfo
+	(*mesospb.AgentInfo_Capability)(nil),          // 27: mesos.v1.AgentInfo.Capability
+	(*mesospb.Resource)(nil),                      // 28: mesos.v1.Resource
+	(*mesospb.FrameworkInfo)(nil),                 // 29: mesos.v1.FrameworkInfo
+	(*mesospb.ExecutorInfo)(nil),                  // 30: mesos.v1.ExecutorInfo
+	(*mesospb.Task)(nil),                          // 31: mesos.v1.Task
+	(*mesospb.Address)(nil),                       // 32: mesos.v1.Address
+	(*mesospb.Operation)(nil),                     // 33: mesos.v1.Operation
+	(*mesospb.FrameworkID)(nil),                   // 34: mesos.v1.FrameworkID
+	(*mesospb.ExecutorID)(nil),                    // 35: mesos.v1.ExecutorID
+	(*mesospb.TaskStatus)(nil),                    // 36: mesos.v1.TaskStatus
+	(mesospb.TaskState)(0),                        // 37: mesos.v1.TaskState
+	(*mesospb.OperationStatus)(nil),               // 38: mesos.v1.OperationStatus
+	(*mesospb.UUID)(nil),                          // 39: mesos.v1.UUID
+	(*mesospb.MasterInfo)(nil),                    // 40: mesos.v1.MasterInfo
+	(*mesospb.TaskInfo)(nil),                      // 41: mesos.v1.TaskInfo
+	(*mesospb.TaskGroupInfo)(nil),                 // 42: mesos.v1.TaskGroupInfo
+	(*mesospb.TaskID)(nil),                        // 43: mesos.v1.TaskID
+	(*mesospb.KillPolicy)(nil),                    // 44: mesos.v1.KillPolicy
+	(*mesospb.Offer_Operation)(nil),               // 45: mesos.v1.Offer.Operation
 }
 var file_gomesos_v1_agentmaster_proto_depIdxs = []int32{
 	0,  // 0: gomesos.v1.AgentCall.type:type_name -> gomesos.v1.AgentCall.Type
-	23, // 1: gomesos.v1.AgentCall.agent_id:type_name -> mesos.v1.AgentID
+	25, // 1: gomesos.v1.AgentCall.agent_id:type_name -> mesos.v1.AgentID
 	4,  // 2: gomesos.v1.AgentCall.subscribe:type_name -> gomesos.v1.AgentCall.Subscribe
 	5,  // 3: gomesos.v1.AgentCall.pong:type_name -> gomesos.v1.AgentCall.Pong
 	6,  // 4: gomesos.v1.AgentCall.status_update:type_name -> gomesos.v1.AgentCall.StatusUpdate
 	7,  // 5: gomesos.v1.AgentCall.executor_exited:type_name -> gomesos.v1.AgentCall.ExecutorExited
 	8,  // 6: gomesos.v1.AgentCall.framework_message:type_name -> gomesos.v1.AgentCall.FrameworkMessage
 	9,  // 7: gomesos.v1.AgentCall.update_resources:type_name -> gomesos.v1.AgentCall.UpdateResources
-	1,  // 8: gomesos.v1.AgentEvent.type:type_name -> gomesos.v1.AgentEvent.Type
-	10, // 9: gomesos.v1.AgentEvent.subscribed:type_name -> gomesos.v1.AgentEvent.Subscribed
-	11, // 10: gomesos.v1.AgentEvent.ping:type_name -> gomesos.v1.AgentEvent.Ping
-	12, // 11: gomesos.v1.AgentEvent.run_task:type_name -> gomesos.v1.AgentEvent.RunTask
-	13, // 12: gomesos.v1.AgentEvent.run_task_group:type_name -> gomesos.v1.AgentEvent.RunTaskGroup
-	14, // 13: gomesos.v1.AgentEvent.kill_task:type_name -> gomesos.v1.AgentEvent.KillTask
-	15, // 14: gomesos.v1.AgentEvent.acknowledge:type_name -> gomesos.v1.AgentEvent.Acknowledge
-	16, // 15: gomesos.v1.AgentEvent.shutdown_framework:type_name -> gomesos.v1.AgentEvent.ShutdownFramework
-	17, // 16: gomesos.v1.AgentEvent.framework_message:type_name -> gomesos.v1.AgentEvent.FrameworkMessage
-	18, // 17: gomesos.v1.AgentEvent.update_framework:type_name -> gomesos.v1.AgentEvent.UpdateFramework
-	19, // 18: gomesos.v1.AgentEvent.apply_operations:type_name -> gomesos.v1.AgentEvent.ApplyOperations
-	20, // 19: gomesos.v1.AgentEvent.reconcile_tasks:type_name -> gomesos.v1.AgentEvent.ReconcileTasks
-	21, // 20: gomesos.v1.AgentEvent.shutdown:type_name -> gomesos.v1.AgentEvent.Shutdown
-	22, // 21: gomesos.v1.AgentEvent.shutdown_executor:type_name -> gomesos.v1.AgentEvent.ShutdownExecutor
-	24, // 22: gomesos.v1.AgentCall.Subscribe.agent_info:type_name -> mesos.v1.AgentInfo
-	25, // 23: gomesos.v1.AgentCall.Subscribe.capabilities:type_name -> mesos.v1.AgentInfo.Capability
-	26, // 24: gomesos.v1.AgentCall.Subscribe.checkpointed_resources:type_name -> mesos.v1.Resource
-	27, // 25: gomesos.v1.AgentCall.Subscribe.frameworks:type_name -> mesos.v1.FrameworkInfo
-	28, // 26: gomesos.v1.AgentCall.Subscribe.executors:type_name -> mesos.v1.ExecutorInfo
-	29, // 27: gomesos.v1.AgentCall.Subscribe.tasks:type_name -> mesos.v1.Task
-	6,  // 28: gomesos.v1.AgentCall.Subscribe.pending_updates:type_name -> gomesos.v1.AgentCall.StatusUpdate
-	30, // 29: gomesos.v1.AgentCall.Subscribe.address:type_name -> mesos.v1.Address
-	26, // 30: gomesos.v1.AgentCall.Subscribe.oversubscribed_resources:type_name -> mesos.v1.Resource
-	31, // 31: gomesos.v1.AgentCall.StatusUpdate.framework_id:type_name -> mesos.v1.FrameworkID
-	32, // 32: gomesos.v1.AgentCall.StatusUpdate.executor_id:type_name -> mesos.v1.ExecutorID
-	33, // 33: gomesos.v1.AgentCall.StatusUpdate.status:type_name -> mesos.v1.TaskStatus
-	34, // 34: gomesos.v1.AgentCall.StatusUpdate.latest_state:type_name -> mesos.v1.TaskState
-	31, // 35: gomesos.v1.AgentCall.ExecutorExited.framework_id:type_name -> mesos.v1.FrameworkID
-	32, // 36: gomesos.v1.AgentCall.ExecutorExited.executor_id:type_name -> mesos.v1.ExecutorID
-	31, // 37: gomesos.v1.AgentCall.FrameworkMessage.framework_id:type_name -> mesos.v1.FrameworkID
-	32, // 38: gomesos.v1.AgentCall.FrameworkMessage.executor_id:type_name -> mesos.v1.ExecutorID
-	26, // 39: gomesos.v1.AgentCall.UpdateResources.oversubscribed_resources:type_name -> mesos.v1.Resource
-	23, // 40: gomesos.v1.AgentEvent.Subscribed.agent_id:type_name -> mesos.v1.AgentID
-	35, // 41: gomesos.v1.AgentEvent.Subscribed.master_info:type_name -> mesos.v1.MasterInfo
-	27, // 42: gomesos.v1.AgentEvent.RunTask.framework:type_name -> mesos.v1.FrameworkInfo
-	36, // 43: gomesos.v1.AgentEvent.RunTask.task:type_name -> mesos.v1.TaskInfo
-	37, // 44: gomesos.v1.AgentEvent.RunTask.resource_version:type_name -> mesos.v1.UUID
-	27, // 45: gomesos.v1.AgentEvent.RunTaskGroup.framework:type_name -> mesos.v1.FrameworkInfo
-	28, // 46: gomesos.v1.AgentEvent.RunTaskGroup.executor:type_name -> mesos.v1.ExecutorInfo
-	38, // 47: gomesos.v1.AgentEvent.RunTaskGroup.task_group:type_name -> mesos.v1.TaskGroupInfo
-	31, // 48: gomesos.v1.AgentEvent.KillTask.framework_id:type_name -> mesos.v1.FrameworkID
-	39, // 49: gomesos.v1.AgentEvent.KillTask.task_id:type_name -> mesos.v1.TaskID
-	40, // 50: gomesos.v1.AgentEvent.KillTask.kill_policy:type_name -> mesos.v1.KillPolicy
-	31, // 51: gomesos.v1.AgentEvent.Acknowledge.framework_id:type_name -> mesos.v1.FrameworkID
-	39, // 52: gomesos.v1.AgentEvent.Acknowledge.task_id:type_name -> mesos.v1.TaskID
-	31, // 53: gomesos.v1.AgentEvent.ShutdownFramework.framework_id:type_name -> mesos.v1.FrameworkID
-	31, // 54: gomesos.v1.AgentEvent.FrameworkMessage.framework_id:type_name -> mesos.v1.FrameworkID
-	32, // 55: gomesos.v1.AgentEvent.FrameworkMessage.executor_id:type_name -> mesos.v1.ExecutorID
-	27, // 56: gomesos.v1.AgentEvent.UpdateFramework.framework:type_name -> mesos.v1.FrameworkInfo
-	41, // 57: gomesos.v1.AgentEvent.ApplyOperations.operations:type_name -> mesos.v1.Offer.Operation
-	26, // 58: gomesos.v1.AgentEvent.ApplyOperations.checkpointed_resources:type_name -> mesos.v1.Resource
-	31, // 59: gomesos.v1.AgentEvent.ReconcileTasks.framework_id:type_name -> mesos.v1.FrameworkID
-	39, // 60: gomesos.v1.AgentEvent.ReconcileTasks.task_ids:type_name -> mesos.v1.TaskID
-	31, // 61: gomesos.v1.AgentEvent.ShutdownExecutor.framework_id:type_name -> mesos.v1.FrameworkID
-	32, // 62: gomesos.v1.AgentEvent.ShutdownExecutor.executor_id:type_name -> mesos.v1.ExecutorID
-	63, // [63:63] is the sub-list for method output_type
-	63, // [63:63] is the sub-list for method input_type
-	63, // [63:63] is the sub-list for extension type_name
-	63, // [63:63] is the sub-list for extension extendee
-	0,  // [0:63] is the sub-list for field type_name
+	10, // 8: gomesos.v1.AgentCall.update_operation_status:type_name -> gomesos.v1.AgentCall.UpdateOperationStatus
+	1,  // 9: gomesos.v1.AgentEvent.type:type_name -> gomesos.v1.AgentEvent.Type
+	11, // 10: gomesos.v1.AgentEvent.subscribed:type_name -> gomesos.v1.AgentEvent.Subscribed
+	12, // 11: gomesos.v1.AgentEvent.ping:type_name -> gomesos.v1.AgentEvent.Ping
+	13, // 12: gomesos.v1.AgentEvent.run_task:type_name -> gomesos.v1.AgentEvent.RunTask
+	14, // 13: gomesos.v1.AgentEvent.run_task_group:type_name -> gomesos.v1.AgentEvent.RunTaskGroup
+	15, // 14: gomesos.v1.AgentEvent.kill_task:type_name -> gomesos.v1.AgentEvent.KillTask
+	16, // 15: gomesos.v1.AgentEvent.acknowledge:type_name -> gomesos.v1.AgentEvent.Acknowledge
+	17, // 16: gomesos.v1.AgentEvent.shutdown_framework:type_name -> gomesos.v1.AgentEvent.ShutdownFramework
+	18, // 17: gomesos.v1.AgentEvent.framework_message:type_name -> gomesos.v1.AgentEvent.FrameworkMessage
+	19, // 18: gomesos.v1.AgentEvent.update_framework:type_name -> gomesos.v1.AgentEvent.UpdateFramework
+	20, // 19: gomesos.v1.AgentEvent.apply_operations:type_name -> gomesos.v1.AgentEvent.ApplyOperations
+	21, // 20: gomesos.v1.AgentEvent.reconcile_tasks:type_name -> gomesos.v1.AgentEvent.ReconcileTasks
+	22, // 21: gomesos.v1.AgentEvent.shutdown:type_name -> gomesos.v1.AgentEvent.Shutdown
+	23, // 22: gomesos.v1.AgentEvent.shutdown_executor:type_name -> gomesos.v1.AgentEvent.ShutdownExecutor
+	24, // 23: gomesos.v1.AgentEvent.acknowledge_operation_status:type_name -> gomesos.v1.AgentEvent.AcknowledgeOperationStatus
+	26, // 24: gomesos.v1.AgentCall.Subscribe.agent_info:type_name -> mesos.v1.AgentInfo
+	27, // 25: gomesos.v1.AgentCall.Subscribe.capabilities:type_name -> mesos.v1.AgentInfo.Capability
+	28, // 26: gomesos.v1.AgentCall.Subscribe.checkpointed_resources:type_name -> mesos.v1.Resource
+	29, // 27: gomesos.v1.AgentCall.Subscribe.frameworks:type_name -> mesos.v1.FrameworkInfo
+	30, // 28: gomesos.v1.AgentCall.Subscribe.executors:type_name -> mesos.v1.ExecutorInfo
+	31, // 29: gomesos.v1.AgentCall.Subscribe.tasks:type_name -> mesos.v1.Task
+	6,  // 30: gomesos.v1.AgentCall.Subscribe.pending_updates:type_name -> gomesos.v1.AgentCall.StatusUpdate
+	32, // 31: gomesos.v1.AgentCall.Subscribe.address:type_name -> mesos.v1.Address
+	28, // 32: gomesos.v1.AgentCall.Subscribe.oversubscribed_resources:type_name -> mesos.v1.Resource
+	33, // 33: gomesos.v1.AgentCall.Subscribe.operations:type_name -> mesos.v1.Operation
+	34, // 34: gomesos.v1.AgentCall.StatusUpdate.framework_id:type_name -> mesos.v1.FrameworkID
+	35, // 35: gomesos.v1.AgentCall.StatusUpdate.executor_id:type_name -> mesos.v1.ExecutorID
+	36, // 36: gomesos.v1.AgentCall.StatusUpdate.status:type_name -> mesos.v1.TaskStatus
+	37, // 37: gomesos.v1.AgentCall.StatusUpdate.latest_state:type_name -> mesos.v1.TaskState
+	34, // 38: gomesos.v1.AgentCall.ExecutorExited.framework_id:type_name -> mesos.v1.FrameworkID
+	35, // 39: gomesos.v1.AgentCall.ExecutorExited.executor_id:type_name -> mesos.v1.ExecutorID
+	34, // 40: gomesos.v1.AgentCall.FrameworkMessage.framework_id:type_name -> mesos.v1.FrameworkID
+	35, // 41: gomesos.v1.AgentCall.FrameworkMessage.executor_id:type_name -> mesos.v1.ExecutorID
+	28, // 42: gomesos.v1.AgentCall.UpdateResources.oversubscribed_resources:type_name -> mesos.v1.Resource
+	34, // 43: gomesos.v1.AgentCall.UpdateOperationStatus.framework_id:type_name -> mesos.v1.FrameworkID
+	38, // 44: gomesos.v1.AgentCall.UpdateOperationStatus.status:type_name -> mesos.v1.OperationStatus
+	39, // 45: gomesos.v1.AgentCall.UpdateOperationStatus.operation_uuid:type_name -> mesos.v1.UUID
+	25, // 46: gomesos.v1.AgentEvent.Subscribed.agent_id:type_name -> mesos.v1.AgentID
+	40, // 47: gomesos.v1.AgentEvent.Subscribed.master_info:type_name -> mesos.v1.MasterInfo
+	29, // 48: gomesos.v1.AgentEvent.RunTask.framework:type_name -> mesos.v1.FrameworkInfo
+	41, // 49: gomesos.v1.AgentEvent.RunTask.task:type_name -> mesos.v1.TaskInfo
+	39, // 50: gomesos.v1.AgentEvent.RunTask.resource_version:type_name -> mesos.v1.UUID
+	29, // 51: gomesos.v1.AgentEvent.RunTaskGroup.framework:type_name -> mesos.v1.FrameworkInfo
+	30, // 52: gomesos.v1.AgentEvent.RunTaskGroup.executor:type_name -> mesos.v1.ExecutorInfo
+	42, // 53: gomesos.v1.AgentEvent.RunTaskGroup.task_group:type_name -> mesos.v1.TaskGroupInfo
+	34, // 54: gomesos.v1.AgentEvent.KillTask.framework_id:type_name -> mesos.v1.FrameworkID
+	43, // 55: gomesos.v1.AgentEvent.KillTask.task_id:type_name -> mesos.v1.TaskID
+	44, // 56: gomesos.v1.AgentEvent.KillTask.kill_policy:type_name -> mesos.v1.KillPolicy
+	34, // 57: gomesos.v1.AgentEvent.Acknowledge.framework_id:type_name -> mesos.v1.FrameworkID
+	43, // 58: gomesos.v1.AgentEvent.Acknowledge.task_id:type_name -> mesos.v1.TaskID
+	34, // 59: gomesos.v1.AgentEvent.ShutdownFramework.framework_id:type_name -> mesos.v1.FrameworkID
+	34, // 60: gomesos.v1.AgentEvent.FrameworkMessage.framework_id:type_name -> mesos.v1.FrameworkID
+	35, // 61: gomesos.v1.AgentEvent.FrameworkMessage.executor_id:type_name -> mesos.v1.ExecutorID
+	29, // 62: gomesos.v1.AgentEvent.UpdateFramework.framework:type_name -> mesos.v1.FrameworkInfo
+	45, // 63: gomesos.v1.AgentEvent.ApplyOperations.operations:type_name -> mesos.v1.Offer.Operation
+	28, // 64: gomesos.v1.AgentEvent.ApplyOperations.checkpointed_resources:type_name -> mesos.v1.Resource
+	33, // 65: gomesos.v1.AgentEvent.ApplyOperations.tracked:type_name -> mesos.v1.Operation
+	34, // 66: gomesos.v1.AgentEvent.ReconcileTasks.framework_id:type_name -> mesos.v1.FrameworkID
+	43, // 67: gomesos.v1.AgentEvent.ReconcileTasks.task_ids:type_name -> mesos.v1.TaskID
+	34, // 68: gomesos.v1.AgentEvent.ShutdownExecutor.framework_id:type_name -> mesos.v1.FrameworkID
+	35, // 69: gomesos.v1.AgentEvent.ShutdownExecutor.executor_id:type_name -> mesos.v1.ExecutorID
+	39, // 70: gomesos.v1.AgentEvent.AcknowledgeOperationStatus.operation_uuid:type_name -> mesos.v1.UUID
+	39, // 71: gomesos.v1.AgentEvent.AcknowledgeOperationStatus.status_uuid:type_name -> mesos.v1.UUID
+	72, // [72:72] is the sub-list for method output_type
+	72, // [72:72] is the sub-list for method input_type
+	72, // [72:72] is the sub-list for extension type_name
+	72, // [72:72] is the sub-list for extension extendee
+	0,  // [0:72] is the sub-list for field type_name
 }
 
 func init() { file_gomesos_v1_agentmaster_proto_init() }
@@ -1835,7 +2026,7 @@ func file_gomesos_v1_agentmaster_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_gomesos_v1_agentmaster_proto_rawDesc), len(file_gomesos_v1_agentmaster_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   21,
+			NumMessages:   23,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

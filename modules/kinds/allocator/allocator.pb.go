@@ -2195,11 +2195,7 @@ const file_modules_kinds_allocator_allocator_proto_rawDesc = "" +
 	"\afilters\x18\x05 \x01(\v2\x11.mesos.v1.FiltersR\afilters\"f\n" +
 	"\x12ResourcesRequested\x12!\n" +
 	"\fframework_id\x18\x01 \x01(\tR\vframeworkId\x12-\n" +
-	"\brequests\x18\x02 \x03(\v2\x11.mesos.v1.RequestR\brequests2\xe7\x01\n" +
-	"\tAllocator\x12o\n" +
-	"\n" +
-	"Initialize\x12/.gomesos.modules.allocator.v1.InitializeRequest\x1a0.gomesos.modules.allocator.v1.InitializeResponse\x12i\n" +
-	"\bAllocate\x12-.gomesos.modules.allocator.v1.AllocateRequest\x1a..gomesos.modules.allocator.v1.AllocateResponseB2Z0github.com/gomesos/mesos/modules/kinds/allocatorb\x06proto3"
+	"\brequests\x18\x02 \x03(\v2\x11.mesos.v1.RequestR\brequestsB2Z0github.com/gomesos/mesos/modules/kinds/allocatorb\x06proto3"
 
 var (
 	file_modules_kinds_allocator_allocator_proto_rawDescOnce sync.Once
@@ -2309,12 +2305,8 @@ var file_modules_kinds_allocator_allocator_proto_depIdxs = []int32{
 	34, // 49: gomesos.modules.allocator.v1.UnavailabilityUpdated.unavailability:type_name -> mesos.v1.Unavailability
 	38, // 50: gomesos.modules.allocator.v1.InverseOfferUpdated.filters:type_name -> mesos.v1.Filters
 	39, // 51: gomesos.modules.allocator.v1.ResourcesRequested.requests:type_name -> mesos.v1.Request
-	0,  // 52: gomesos.modules.allocator.v1.Allocator.Initialize:input_type -> gomesos.modules.allocator.v1.InitializeRequest
-	3,  // 53: gomesos.modules.allocator.v1.Allocator.Allocate:input_type -> gomesos.modules.allocator.v1.AllocateRequest
-	1,  // 54: gomesos.modules.allocator.v1.Allocator.Initialize:output_type -> gomesos.modules.allocator.v1.InitializeResponse
-	4,  // 55: gomesos.modules.allocator.v1.Allocator.Allocate:output_type -> gomesos.modules.allocator.v1.AllocateResponse
-	54, // [54:56] is the sub-list for method output_type
-	52, // [52:54] is the sub-list for method input_type
+	52, // [52:52] is the sub-list for method output_type
+	52, // [52:52] is the sub-list for method input_type
 	52, // [52:52] is the sub-list for extension type_name
 	52, // [52:52] is the sub-list for extension extendee
 	0,  // [0:52] is the sub-list for field type_name
@@ -2354,7 +2346,7 @@ func file_modules_kinds_allocator_allocator_proto_init() {
 			NumEnums:      0,
 			NumMessages:   31,
 			NumExtensions: 0,
-			NumServices:   1,
+			NumServices:   0,
 		},
 		GoTypes:           file_modules_kinds_allocator_allocator_proto_goTypes,
 		DependencyIndexes: file_modules_kinds_allocator_allocator_proto_depIdxs,

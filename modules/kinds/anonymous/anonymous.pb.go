@@ -273,10 +273,7 @@ const file_modules_kinds_anonymous_anonymous_proto_rawDesc = "" +
 	"\x12DAEMON_UNSPECIFIED\x10\x00\x12\n" +
 	"\n" +
 	"\x06MASTER\x10\x01\x12\t\n" +
-	"\x05AGENT\x10\x022\xcc\x01\n" +
-	"\tAnonymous\x12`\n" +
-	"\x05Start\x12*.gomesos.modules.anonymous.v1.StartRequest\x1a+.gomesos.modules.anonymous.v1.StartResponse\x12]\n" +
-	"\x04Stop\x12).gomesos.modules.anonymous.v1.StopRequest\x1a*.gomesos.modules.anonymous.v1.StopResponseB2Z0github.com/gomesos/mesos/modules/kinds/anonymousb\x06proto3"
+	"\x05AGENT\x10\x02B2Z0github.com/gomesos/mesos/modules/kinds/anonymousb\x06proto3"
 
 var (
 	file_modules_kinds_anonymous_anonymous_proto_rawDescOnce sync.Once
@@ -303,12 +300,8 @@ var file_modules_kinds_anonymous_anonymous_proto_goTypes = []any{
 var file_modules_kinds_anonymous_anonymous_proto_depIdxs = []int32{
 	0, // 0: gomesos.modules.anonymous.v1.StartRequest.daemon:type_name -> gomesos.modules.anonymous.v1.Daemon
 	5, // 1: gomesos.modules.anonymous.v1.StartRequest.parameters:type_name -> gomesos.modules.anonymous.v1.StartRequest.ParametersEntry
-	1, // 2: gomesos.modules.anonymous.v1.Anonymous.Start:input_type -> gomesos.modules.anonymous.v1.StartRequest
-	3, // 3: gomesos.modules.anonymous.v1.Anonymous.Stop:input_type -> gomesos.modules.anonymous.v1.StopRequest
-	2, // 4: gomesos.modules.anonymous.v1.Anonymous.Start:output_type -> gomesos.modules.anonymous.v1.StartResponse
-	4, // 5: gomesos.modules.anonymous.v1.Anonymous.Stop:output_type -> gomesos.modules.anonymous.v1.StopResponse
-	4, // [4:6] is the sub-list for method output_type
-	2, // [2:4] is the sub-list for method input_type
+	2, // [2:2] is the sub-list for method output_type
+	2, // [2:2] is the sub-list for method input_type
 	2, // [2:2] is the sub-list for extension type_name
 	2, // [2:2] is the sub-list for extension extendee
 	0, // [0:2] is the sub-list for field type_name
@@ -327,7 +320,7 @@ func file_modules_kinds_anonymous_anonymous_proto_init() {
 			NumEnums:      1,
 			NumMessages:   5,
 			NumExtensions: 0,
-			NumServices:   1,
+			NumServices:   0,
 		},
 		GoTypes:           file_modules_kinds_anonymous_anonymous_proto_goTypes,
 		DependencyIndexes: file_modules_kinds_anonymous_anonymous_proto_depIdxs,

@@ -168,9 +168,7 @@ const file_modules_kinds_authenticator_authenticator_proto_rawDesc = "" +
 	"\x14AuthenticateResponse\x12$\n" +
 	"\rauthenticated\x18\x01 \x01(\bR\rauthenticated\x12\x1c\n" +
 	"\tprincipal\x18\x02 \x01(\tR\tprincipal\x12\x18\n" +
-	"\amessage\x18\x03 \x01(\tR\amessage2\x8e\x01\n" +
-	"\rAuthenticator\x12}\n" +
-	"\fAuthenticate\x125.gomesos.modules.authenticator.v1.AuthenticateRequest\x1a6.gomesos.modules.authenticator.v1.AuthenticateResponseB6Z4github.com/gomesos/mesos/modules/kinds/authenticatorb\x06proto3"
+	"\amessage\x18\x03 \x01(\tR\amessageB6Z4github.com/gomesos/mesos/modules/kinds/authenticatorb\x06proto3"
 
 var (
 	file_modules_kinds_authenticator_authenticator_proto_rawDescOnce sync.Once
@@ -192,10 +190,8 @@ var file_modules_kinds_authenticator_authenticator_proto_goTypes = []any{
 }
 var file_modules_kinds_authenticator_authenticator_proto_depIdxs = []int32{
 	2, // 0: gomesos.modules.authenticator.v1.AuthenticateRequest.credential:type_name -> mesos.v1.Credential
-	0, // 1: gomesos.modules.authenticator.v1.Authenticator.Authenticate:input_type -> gomesos.modules.authenticator.v1.AuthenticateRequest
-	1, // 2: gomesos.modules.authenticator.v1.Authenticator.Authenticate:output_type -> gomesos.modules.authenticator.v1.AuthenticateResponse
-	2, // [2:3] is the sub-list for method output_type
-	1, // [1:2] is the sub-list for method input_type
+	1, // [1:1] is the sub-list for method output_type
+	1, // [1:1] is the sub-list for method input_type
 	1, // [1:1] is the sub-list for extension type_name
 	1, // [1:1] is the sub-list for extension extendee
 	0, // [0:1] is the sub-list for field type_name
@@ -214,7 +210,7 @@ func file_modules_kinds_authenticator_authenticator_proto_init() {
 			NumEnums:      0,
 			NumMessages:   2,
 			NumExtensions: 0,
-			NumServices:   1,
+			NumServices:   0,
 		},
 		GoTypes:           file_modules_kinds_authenticator_authenticator_proto_goTypes,
 		DependencyIndexes: file_modules_kinds_authenticator_authenticator_proto_depIdxs,

@@ -772,12 +772,7 @@ const file_modules_kinds_authorizer_authorizer_proto_rawDesc = "" +
 	"\x18UPDATE_QUOTA_WITH_CONFIG\x102\x12\x0f\n" +
 	"\vDRAIN_AGENT\x103\x12\x14\n" +
 	"\x10DEACTIVATE_AGENT\x104\x12\x14\n" +
-	"\x10REACTIVATE_AGENT\x1052\xfe\x01\n" +
-	"\n" +
-	"Authorizer\x12q\n" +
-	"\n" +
-	"Authorized\x120.gomesos.modules.authorizer.v1.AuthorizedRequest\x1a1.gomesos.modules.authorizer.v1.AuthorizedResponse\x12}\n" +
-	"\x0eApproveObjects\x124.gomesos.modules.authorizer.v1.ApproveObjectsRequest\x1a5.gomesos.modules.authorizer.v1.ApproveObjectsResponseB3Z1github.com/gomesos/mesos/modules/kinds/authorizerb\x06proto3"
+	"\x10REACTIVATE_AGENT\x105B3Z1github.com/gomesos/mesos/modules/kinds/authorizerb\x06proto3"
 
 var (
 	file_modules_kinds_authorizer_authorizer_proto_rawDescOnce sync.Once
@@ -831,12 +826,8 @@ var file_modules_kinds_authorizer_authorizer_proto_depIdxs = []int32{
 	1,  // 14: gomesos.modules.authorizer.v1.ApproveObjectsRequest.subject:type_name -> gomesos.modules.authorizer.v1.Subject
 	0,  // 15: gomesos.modules.authorizer.v1.ApproveObjectsRequest.action:type_name -> gomesos.modules.authorizer.v1.Action
 	2,  // 16: gomesos.modules.authorizer.v1.ApproveObjectsRequest.objects:type_name -> gomesos.modules.authorizer.v1.Object
-	3,  // 17: gomesos.modules.authorizer.v1.Authorizer.Authorized:input_type -> gomesos.modules.authorizer.v1.AuthorizedRequest
-	5,  // 18: gomesos.modules.authorizer.v1.Authorizer.ApproveObjects:input_type -> gomesos.modules.authorizer.v1.ApproveObjectsRequest
-	4,  // 19: gomesos.modules.authorizer.v1.Authorizer.Authorized:output_type -> gomesos.modules.authorizer.v1.AuthorizedResponse
-	6,  // 20: gomesos.modules.authorizer.v1.Authorizer.ApproveObjects:output_type -> gomesos.modules.authorizer.v1.ApproveObjectsResponse
-	19, // [19:21] is the sub-list for method output_type
-	17, // [17:19] is the sub-list for method input_type
+	17, // [17:17] is the sub-list for method output_type
+	17, // [17:17] is the sub-list for method input_type
 	17, // [17:17] is the sub-list for extension type_name
 	17, // [17:17] is the sub-list for extension extendee
 	0,  // [0:17] is the sub-list for field type_name
@@ -857,7 +848,7 @@ func file_modules_kinds_authorizer_authorizer_proto_init() {
 			NumEnums:      1,
 			NumMessages:   7,
 			NumExtensions: 0,
-			NumServices:   1,
+			NumServices:   0,
 		},
 		GoTypes:           file_modules_kinds_authorizer_authorizer_proto_goTypes,
 		DependencyIndexes: file_modules_kinds_authorizer_authorizer_proto_depIdxs,

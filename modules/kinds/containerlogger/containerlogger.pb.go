@@ -703,12 +703,7 @@ const file_modules_kinds_containerlogger_containerlogger_proto_rawDesc = "" +
 	"\n" +
 	"\x06STDOUT\x10\x01\x12\n" +
 	"\n" +
-	"\x06STDERR\x10\x022\xd5\x03\n" +
-	"\x0fContainerLogger\x12r\n" +
-	"\aRecover\x122.gomesos.modules.containerlogger.v1.RecoverRequest\x1a3.gomesos.modules.containerlogger.v1.RecoverResponse\x12r\n" +
-	"\aPrepare\x122.gomesos.modules.containerlogger.v1.PrepareRequest\x1a3.gomesos.modules.containerlogger.v1.PrepareResponse\x12l\n" +
-	"\x05Write\x120.gomesos.modules.containerlogger.v1.WriteRequest\x1a1.gomesos.modules.containerlogger.v1.WriteResponse\x12l\n" +
-	"\x05Close\x120.gomesos.modules.containerlogger.v1.CloseRequest\x1a1.gomesos.modules.containerlogger.v1.CloseResponseB8Z6github.com/gomesos/mesos/modules/kinds/containerloggerb\x06proto3"
+	"\x06STDERR\x10\x02B8Z6github.com/gomesos/mesos/modules/kinds/containerloggerb\x06proto3"
 
 var (
 	file_modules_kinds_containerlogger_containerlogger_proto_rawDescOnce sync.Once
@@ -754,16 +749,8 @@ var file_modules_kinds_containerlogger_containerlogger_proto_depIdxs = []int32{
 	0,  // 9: gomesos.modules.containerlogger.v1.WriteRequest.stream:type_name -> gomesos.modules.containerlogger.v1.Stream
 	12, // 10: gomesos.modules.containerlogger.v1.CloseRequest.container_id:type_name -> mesos.v1.ContainerID
 	0,  // 11: gomesos.modules.containerlogger.v1.CloseRequest.stream:type_name -> gomesos.modules.containerlogger.v1.Stream
-	4,  // 12: gomesos.modules.containerlogger.v1.ContainerLogger.Recover:input_type -> gomesos.modules.containerlogger.v1.RecoverRequest
-	6,  // 13: gomesos.modules.containerlogger.v1.ContainerLogger.Prepare:input_type -> gomesos.modules.containerlogger.v1.PrepareRequest
-	8,  // 14: gomesos.modules.containerlogger.v1.ContainerLogger.Write:input_type -> gomesos.modules.containerlogger.v1.WriteRequest
-	10, // 15: gomesos.modules.containerlogger.v1.ContainerLogger.Close:input_type -> gomesos.modules.containerlogger.v1.CloseRequest
-	5,  // 16: gomesos.modules.containerlogger.v1.ContainerLogger.Recover:output_type -> gomesos.modules.containerlogger.v1.RecoverResponse
-	7,  // 17: gomesos.modules.containerlogger.v1.ContainerLogger.Prepare:output_type -> gomesos.modules.containerlogger.v1.PrepareResponse
-	9,  // 18: gomesos.modules.containerlogger.v1.ContainerLogger.Write:output_type -> gomesos.modules.containerlogger.v1.WriteResponse
-	11, // 19: gomesos.modules.containerlogger.v1.ContainerLogger.Close:output_type -> gomesos.modules.containerlogger.v1.CloseResponse
-	16, // [16:20] is the sub-list for method output_type
-	12, // [12:16] is the sub-list for method input_type
+	12, // [12:12] is the sub-list for method output_type
+	12, // [12:12] is the sub-list for method input_type
 	12, // [12:12] is the sub-list for extension type_name
 	12, // [12:12] is the sub-list for extension extendee
 	0,  // [0:12] is the sub-list for field type_name
@@ -782,7 +769,7 @@ func file_modules_kinds_containerlogger_containerlogger_proto_init() {
 			NumEnums:      2,
 			NumMessages:   10,
 			NumExtensions: 0,
-			NumServices:   1,
+			NumServices:   0,
 		},
 		GoTypes:           file_modules_kinds_containerlogger_containerlogger_proto_goTypes,
 		DependencyIndexes: file_modules_kinds_containerlogger_containerlogger_proto_depIdxs,

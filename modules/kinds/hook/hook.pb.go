@@ -1343,19 +1343,7 @@ const file_modules_kinds_hook_hook_proto_rawDesc = "" +
 	" SlaveAttributesDecoratorResponse\x12F\n" +
 	"\n" +
 	"attributes\x18\x01 \x01(\v2&.gomesos.modules.hook.v1.AttributeListR\n" +
-	"attributes2\xa5\r\n" +
-	"\x04Hook\x12\xa1\x01\n" +
-	"\x1eMasterLaunchTaskLabelDecorator\x12>.gomesos.modules.hook.v1.MasterLaunchTaskLabelDecoratorRequest\x1a?.gomesos.modules.hook.v1.MasterLaunchTaskLabelDecoratorResponse\x12\xaa\x01\n" +
-	"!MasterLaunchTaskResourceDecorator\x12A.gomesos.modules.hook.v1.MasterLaunchTaskResourceDecoratorRequest\x1aB.gomesos.modules.hook.v1.MasterLaunchTaskResourceDecoratorResponse\x12\x80\x01\n" +
-	"\x13MasterSlaveLostHook\x123.gomesos.modules.hook.v1.MasterSlaveLostHookRequest\x1a4.gomesos.modules.hook.v1.MasterSlaveLostHookResponse\x12\x95\x01\n" +
-	"\x1aSlaveRunTaskLabelDecorator\x12:.gomesos.modules.hook.v1.SlaveRunTaskLabelDecoratorRequest\x1a;.gomesos.modules.hook.v1.SlaveRunTaskLabelDecoratorResponse\x12\xaa\x01\n" +
-	"!SlaveExecutorEnvironmentDecorator\x12A.gomesos.modules.hook.v1.SlaveExecutorEnvironmentDecoratorRequest\x1aB.gomesos.modules.hook.v1.SlaveExecutorEnvironmentDecoratorResponse\x12\xc2\x01\n" +
-	")SlavePreLaunchDockerTaskExecutorDecorator\x12I.gomesos.modules.hook.v1.SlavePreLaunchDockerTaskExecutorDecoratorRequest\x1aJ.gomesos.modules.hook.v1.SlavePreLaunchDockerTaskExecutorDecoratorResponse\x12}\n" +
-	"\x12SlavePostFetchHook\x122.gomesos.modules.hook.v1.SlavePostFetchHookRequest\x1a3.gomesos.modules.hook.v1.SlavePostFetchHookResponse\x12\x8c\x01\n" +
-	"\x17SlaveRemoveExecutorHook\x127.gomesos.modules.hook.v1.SlaveRemoveExecutorHookRequest\x1a8.gomesos.modules.hook.v1.SlaveRemoveExecutorHookResponse\x12\x8f\x01\n" +
-	"\x18SlaveTaskStatusDecorator\x128.gomesos.modules.hook.v1.SlaveTaskStatusDecoratorRequest\x1a9.gomesos.modules.hook.v1.SlaveTaskStatusDecoratorResponse\x12\x8c\x01\n" +
-	"\x17SlaveResourcesDecorator\x127.gomesos.modules.hook.v1.SlaveResourcesDecoratorRequest\x1a8.gomesos.modules.hook.v1.SlaveResourcesDecoratorResponse\x12\x8f\x01\n" +
-	"\x18SlaveAttributesDecorator\x128.gomesos.modules.hook.v1.SlaveAttributesDecoratorRequest\x1a9.gomesos.modules.hook.v1.SlaveAttributesDecoratorResponseB-Z+github.com/gomesos/mesos/modules/kinds/hookb\x06proto3"
+	"attributesB-Z+github.com/gomesos/mesos/modules/kinds/hookb\x06proto3"
 
 var (
 	file_modules_kinds_hook_hook_proto_rawDescOnce sync.Once
@@ -1444,30 +1432,8 @@ var file_modules_kinds_hook_hook_proto_depIdxs = []int32{
 	0,  // 30: gomesos.modules.hook.v1.SlaveResourcesDecoratorResponse.resources:type_name -> gomesos.modules.hook.v1.ResourceList
 	30, // 31: gomesos.modules.hook.v1.SlaveAttributesDecoratorRequest.agent:type_name -> mesos.v1.AgentInfo
 	1,  // 32: gomesos.modules.hook.v1.SlaveAttributesDecoratorResponse.attributes:type_name -> gomesos.modules.hook.v1.AttributeList
-	2,  // 33: gomesos.modules.hook.v1.Hook.MasterLaunchTaskLabelDecorator:input_type -> gomesos.modules.hook.v1.MasterLaunchTaskLabelDecoratorRequest
-	4,  // 34: gomesos.modules.hook.v1.Hook.MasterLaunchTaskResourceDecorator:input_type -> gomesos.modules.hook.v1.MasterLaunchTaskResourceDecoratorRequest
-	6,  // 35: gomesos.modules.hook.v1.Hook.MasterSlaveLostHook:input_type -> gomesos.modules.hook.v1.MasterSlaveLostHookRequest
-	8,  // 36: gomesos.modules.hook.v1.Hook.SlaveRunTaskLabelDecorator:input_type -> gomesos.modules.hook.v1.SlaveRunTaskLabelDecoratorRequest
-	10, // 37: gomesos.modules.hook.v1.Hook.SlaveExecutorEnvironmentDecorator:input_type -> gomesos.modules.hook.v1.SlaveExecutorEnvironmentDecoratorRequest
-	12, // 38: gomesos.modules.hook.v1.Hook.SlavePreLaunchDockerTaskExecutorDecorator:input_type -> gomesos.modules.hook.v1.SlavePreLaunchDockerTaskExecutorDecoratorRequest
-	15, // 39: gomesos.modules.hook.v1.Hook.SlavePostFetchHook:input_type -> gomesos.modules.hook.v1.SlavePostFetchHookRequest
-	17, // 40: gomesos.modules.hook.v1.Hook.SlaveRemoveExecutorHook:input_type -> gomesos.modules.hook.v1.SlaveRemoveExecutorHookRequest
-	19, // 41: gomesos.modules.hook.v1.Hook.SlaveTaskStatusDecorator:input_type -> gomesos.modules.hook.v1.SlaveTaskStatusDecoratorRequest
-	21, // 42: gomesos.modules.hook.v1.Hook.SlaveResourcesDecorator:input_type -> gomesos.modules.hook.v1.SlaveResourcesDecoratorRequest
-	23, // 43: gomesos.modules.hook.v1.Hook.SlaveAttributesDecorator:input_type -> gomesos.modules.hook.v1.SlaveAttributesDecoratorRequest
-	3,  // 44: gomesos.modules.hook.v1.Hook.MasterLaunchTaskLabelDecorator:output_type -> gomesos.modules.hook.v1.MasterLaunchTaskLabelDecoratorResponse
-	5,  // 45: gomesos.modules.hook.v1.Hook.MasterLaunchTaskResourceDecorator:output_type -> gomesos.modules.hook.v1.MasterLaunchTaskResourceDecoratorResponse
-	7,  // 46: gomesos.modules.hook.v1.Hook.MasterSlaveLostHook:output_type -> gomesos.modules.hook.v1.MasterSlaveLostHookResponse
-	9,  // 47: gomesos.modules.hook.v1.Hook.SlaveRunTaskLabelDecorator:output_type -> gomesos.modules.hook.v1.SlaveRunTaskLabelDecoratorResponse
-	11, // 48: gomesos.modules.hook.v1.Hook.SlaveExecutorEnvironmentDecorator:output_type -> gomesos.modules.hook.v1.SlaveExecutorEnvironmentDecoratorResponse
-	14, // 49: gomesos.modules.hook.v1.Hook.SlavePreLaunchDockerTaskExecutorDecorator:output_type -> gomesos.modules.hook.v1.SlavePreLaunchDockerTaskExecutorDecoratorResponse
-	16, // 50: gomesos.modules.hook.v1.Hook.SlavePostFetchHook:output_type -> gomesos.modules.hook.v1.SlavePostFetchHookResponse
-	18, // 51: gomesos.modules.hook.v1.Hook.SlaveRemoveExecutorHook:output_type -> gomesos.modules.hook.v1.SlaveRemoveExecutorHookResponse
-	20, // 52: gomesos.modules.hook.v1.Hook.SlaveTaskStatusDecorator:output_type -> gomesos.modules.hook.v1.SlaveTaskStatusDecoratorResponse
-	22, // 53: gomesos.modules.hook.v1.Hook.SlaveResourcesDecorator:output_type -> gomesos.modules.hook.v1.SlaveResourcesDecoratorResponse
-	24, // 54: gomesos.modules.hook.v1.Hook.SlaveAttributesDecorator:output_type -> gomesos.modules.hook.v1.SlaveAttributesDecoratorResponse
-	44, // [44:55] is the sub-list for method output_type
-	33, // [33:44] is the sub-list for method input_type
+	33, // [33:33] is the sub-list for method output_type
+	33, // [33:33] is the sub-list for method input_type
 	33, // [33:33] is the sub-list for extension type_name
 	33, // [33:33] is the sub-list for extension extendee
 	0,  // [0:33] is the sub-list for field type_name
@@ -1486,7 +1452,7 @@ func file_modules_kinds_hook_hook_proto_init() {
 			NumEnums:      0,
 			NumMessages:   26,
 			NumExtensions: 0,
-			NumServices:   1,
+			NumServices:   0,
 		},
 		GoTypes:           file_modules_kinds_hook_hook_proto_goTypes,
 		DependencyIndexes: file_modules_kinds_hook_hook_proto_depIdxs,

@@ -507,10 +507,7 @@ const file_modules_kinds_httpauthenticator_httpauthenticator_proto_rawDesc = "" 
 	"\x14AuthenticateResponse\x12M\n" +
 	"\tprincipal\x18\x01 \x01(\v2/.gomesos.modules.httpauthenticator.v1.PrincipalR\tprincipal\x12V\n" +
 	"\funauthorized\x18\x02 \x01(\v22.gomesos.modules.httpauthenticator.v1.UnauthorizedR\funauthorized\x12M\n" +
-	"\tforbidden\x18\x03 \x01(\v2/.gomesos.modules.httpauthenticator.v1.ForbiddenR\tforbidden2\x90\x02\n" +
-	"\x11HttpAuthenticator\x12s\n" +
-	"\x06Scheme\x123.gomesos.modules.httpauthenticator.v1.SchemeRequest\x1a4.gomesos.modules.httpauthenticator.v1.SchemeResponse\x12\x85\x01\n" +
-	"\fAuthenticate\x129.gomesos.modules.httpauthenticator.v1.AuthenticateRequest\x1a:.gomesos.modules.httpauthenticator.v1.AuthenticateResponseB:Z8github.com/gomesos/mesos/modules/kinds/httpauthenticatorb\x06proto3"
+	"\tforbidden\x18\x03 \x01(\v2/.gomesos.modules.httpauthenticator.v1.ForbiddenR\tforbiddenB:Z8github.com/gomesos/mesos/modules/kinds/httpauthenticatorb\x06proto3"
 
 var (
 	file_modules_kinds_httpauthenticator_httpauthenticator_proto_rawDescOnce sync.Once
@@ -542,12 +539,8 @@ var file_modules_kinds_httpauthenticator_httpauthenticator_proto_depIdxs = []int
 	4, // 2: gomesos.modules.httpauthenticator.v1.AuthenticateResponse.principal:type_name -> gomesos.modules.httpauthenticator.v1.Principal
 	5, // 3: gomesos.modules.httpauthenticator.v1.AuthenticateResponse.unauthorized:type_name -> gomesos.modules.httpauthenticator.v1.Unauthorized
 	6, // 4: gomesos.modules.httpauthenticator.v1.AuthenticateResponse.forbidden:type_name -> gomesos.modules.httpauthenticator.v1.Forbidden
-	0, // 5: gomesos.modules.httpauthenticator.v1.HttpAuthenticator.Scheme:input_type -> gomesos.modules.httpauthenticator.v1.SchemeRequest
-	3, // 6: gomesos.modules.httpauthenticator.v1.HttpAuthenticator.Authenticate:input_type -> gomesos.modules.httpauthenticator.v1.AuthenticateRequest
-	1, // 7: gomesos.modules.httpauthenticator.v1.HttpAuthenticator.Scheme:output_type -> gomesos.modules.httpauthenticator.v1.SchemeResponse
-	7, // 8: gomesos.modules.httpauthenticator.v1.HttpAuthenticator.Authenticate:output_type -> gomesos.modules.httpauthenticator.v1.AuthenticateResponse
-	7, // [7:9] is the sub-list for method output_type
-	5, // [5:7] is the sub-list for method input_type
+	5, // [5:5] is the sub-list for method output_type
+	5, // [5:5] is the sub-list for method input_type
 	5, // [5:5] is the sub-list for extension type_name
 	5, // [5:5] is the sub-list for extension extendee
 	0, // [0:5] is the sub-list for field type_name
@@ -566,7 +559,7 @@ func file_modules_kinds_httpauthenticator_httpauthenticator_proto_init() {
 			NumEnums:      0,
 			NumMessages:   9,
 			NumExtensions: 0,
-			NumServices:   1,
+			NumServices:   0,
 		},
 		GoTypes:           file_modules_kinds_httpauthenticator_httpauthenticator_proto_goTypes,
 		DependencyIndexes: file_modules_kinds_httpauthenticator_httpauthenticator_proto_depIdxs,

@@ -1364,16 +1364,7 @@ const file_modules_kinds_isolator_isolator_proto_rawDesc = "" +
 	"\x0fCleanupResponse*H\n" +
 	"\x0eContainerClass\x12\x1b\n" +
 	"\x17CONTAINER_CLASS_DEFAULT\x10\x00\x12\x19\n" +
-	"\x15CONTAINER_CLASS_DEBUG\x10\x012\xa8\x06\n" +
-	"\bIsolator\x12d\n" +
-	"\aRecover\x12+.gomesos.modules.isolator.v1.RecoverRequest\x1a,.gomesos.modules.isolator.v1.RecoverResponse\x12d\n" +
-	"\aPrepare\x12+.gomesos.modules.isolator.v1.PrepareRequest\x1a,.gomesos.modules.isolator.v1.PrepareResponse\x12d\n" +
-	"\aIsolate\x12+.gomesos.modules.isolator.v1.IsolateRequest\x1a,.gomesos.modules.isolator.v1.IsolateResponse\x12^\n" +
-	"\x05Watch\x12).gomesos.modules.isolator.v1.WatchRequest\x1a*.gomesos.modules.isolator.v1.WatchResponse\x12a\n" +
-	"\x06Update\x12*.gomesos.modules.isolator.v1.UpdateRequest\x1a+.gomesos.modules.isolator.v1.UpdateResponse\x12^\n" +
-	"\x05Usage\x12).gomesos.modules.isolator.v1.UsageRequest\x1a*.gomesos.modules.isolator.v1.UsageResponse\x12a\n" +
-	"\x06Status\x12*.gomesos.modules.isolator.v1.StatusRequest\x1a+.gomesos.modules.isolator.v1.StatusResponse\x12d\n" +
-	"\aCleanup\x12+.gomesos.modules.isolator.v1.CleanupRequest\x1a,.gomesos.modules.isolator.v1.CleanupResponseB1Z/github.com/gomesos/mesos/modules/kinds/isolatorb\x06proto3"
+	"\x15CONTAINER_CLASS_DEBUG\x10\x01B1Z/github.com/gomesos/mesos/modules/kinds/isolatorb\x06proto3"
 
 var (
 	file_modules_kinds_isolator_isolator_proto_rawDescOnce sync.Once
@@ -1454,24 +1445,8 @@ var file_modules_kinds_isolator_isolator_proto_depIdxs = []int32{
 	29, // 27: gomesos.modules.isolator.v1.StatusRequest.container_id:type_name -> mesos.v1.ContainerID
 	31, // 28: gomesos.modules.isolator.v1.StatusResponse.status:type_name -> mesos.v1.ContainerStatus
 	29, // 29: gomesos.modules.isolator.v1.CleanupRequest.container_id:type_name -> mesos.v1.ContainerID
-	6,  // 30: gomesos.modules.isolator.v1.Isolator.Recover:input_type -> gomesos.modules.isolator.v1.RecoverRequest
-	8,  // 31: gomesos.modules.isolator.v1.Isolator.Prepare:input_type -> gomesos.modules.isolator.v1.PrepareRequest
-	10, // 32: gomesos.modules.isolator.v1.Isolator.Isolate:input_type -> gomesos.modules.isolator.v1.IsolateRequest
-	12, // 33: gomesos.modules.isolator.v1.Isolator.Watch:input_type -> gomesos.modules.isolator.v1.WatchRequest
-	14, // 34: gomesos.modules.isolator.v1.Isolator.Update:input_type -> gomesos.modules.isolator.v1.UpdateRequest
-	16, // 35: gomesos.modules.isolator.v1.Isolator.Usage:input_type -> gomesos.modules.isolator.v1.UsageRequest
-	18, // 36: gomesos.modules.isolator.v1.Isolator.Status:input_type -> gomesos.modules.isolator.v1.StatusRequest
-	20, // 37: gomesos.modules.isolator.v1.Isolator.Cleanup:input_type -> gomesos.modules.isolator.v1.CleanupRequest
-	7,  // 38: gomesos.modules.isolator.v1.Isolator.Recover:output_type -> gomesos.modules.isolator.v1.RecoverResponse
-	9,  // 39: gomesos.modules.isolator.v1.Isolator.Prepare:output_type -> gomesos.modules.isolator.v1.PrepareResponse
-	11, // 40: gomesos.modules.isolator.v1.Isolator.Isolate:output_type -> gomesos.modules.isolator.v1.IsolateResponse
-	13, // 41: gomesos.modules.isolator.v1.Isolator.Watch:output_type -> gomesos.modules.isolator.v1.WatchResponse
-	15, // 42: gomesos.modules.isolator.v1.Isolator.Update:output_type -> gomesos.modules.isolator.v1.UpdateResponse
-	17, // 43: gomesos.modules.isolator.v1.Isolator.Usage:output_type -> gomesos.modules.isolator.v1.UsageResponse
-	19, // 44: gomesos.modules.isolator.v1.Isolator.Status:output_type -> gomesos.modules.isolator.v1.StatusResponse
-	21, // 45: gomesos.modules.isolator.v1.Isolator.Cleanup:output_type -> gomesos.modules.isolator.v1.CleanupResponse
-	38, // [38:46] is the sub-list for method output_type
-	30, // [30:38] is the sub-list for method input_type
+	30, // [30:30] is the sub-list for method output_type
+	30, // [30:30] is the sub-list for method input_type
 	30, // [30:30] is the sub-list for extension type_name
 	30, // [30:30] is the sub-list for extension extendee
 	0,  // [0:30] is the sub-list for field type_name
@@ -1490,7 +1465,7 @@ func file_modules_kinds_isolator_isolator_proto_init() {
 			NumEnums:      1,
 			NumMessages:   21,
 			NumExtensions: 0,
-			NumServices:   1,
+			NumServices:   0,
 		},
 		GoTypes:           file_modules_kinds_isolator_isolator_proto_goTypes,
 		DependencyIndexes: file_modules_kinds_isolator_isolator_proto_depIdxs,

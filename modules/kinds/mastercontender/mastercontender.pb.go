@@ -315,11 +315,7 @@ const file_modules_kinds_mastercontender_mastercontender_proto_rawDesc = "" +
 	"\x06reason\x18\x01 \x01(\tR\x06reason\"'\n" +
 	"\x0fWithdrawRequest\x12\x14\n" +
 	"\x05lease\x18\x01 \x01(\tR\x05lease\"\x12\n" +
-	"\x10WithdrawResponse2\xea\x02\n" +
-	"\x0fMasterContender\x12r\n" +
-	"\aContend\x122.gomesos.modules.mastercontender.v1.ContendRequest\x1a3.gomesos.modules.mastercontender.v1.ContendResponse\x12l\n" +
-	"\x05Watch\x120.gomesos.modules.mastercontender.v1.WatchRequest\x1a1.gomesos.modules.mastercontender.v1.WatchResponse\x12u\n" +
-	"\bWithdraw\x123.gomesos.modules.mastercontender.v1.WithdrawRequest\x1a4.gomesos.modules.mastercontender.v1.WithdrawResponseB8Z6github.com/gomesos/mesos/modules/kinds/mastercontenderb\x06proto3"
+	"\x10WithdrawResponseB8Z6github.com/gomesos/mesos/modules/kinds/mastercontenderb\x06proto3"
 
 var (
 	file_modules_kinds_mastercontender_mastercontender_proto_rawDescOnce sync.Once
@@ -345,14 +341,8 @@ var file_modules_kinds_mastercontender_mastercontender_proto_goTypes = []any{
 }
 var file_modules_kinds_mastercontender_mastercontender_proto_depIdxs = []int32{
 	6, // 0: gomesos.modules.mastercontender.v1.ContendRequest.master_info:type_name -> mesos.v1.MasterInfo
-	0, // 1: gomesos.modules.mastercontender.v1.MasterContender.Contend:input_type -> gomesos.modules.mastercontender.v1.ContendRequest
-	2, // 2: gomesos.modules.mastercontender.v1.MasterContender.Watch:input_type -> gomesos.modules.mastercontender.v1.WatchRequest
-	4, // 3: gomesos.modules.mastercontender.v1.MasterContender.Withdraw:input_type -> gomesos.modules.mastercontender.v1.WithdrawRequest
-	1, // 4: gomesos.modules.mastercontender.v1.MasterContender.Contend:output_type -> gomesos.modules.mastercontender.v1.ContendResponse
-	3, // 5: gomesos.modules.mastercontender.v1.MasterContender.Watch:output_type -> gomesos.modules.mastercontender.v1.WatchResponse
-	5, // 6: gomesos.modules.mastercontender.v1.MasterContender.Withdraw:output_type -> gomesos.modules.mastercontender.v1.WithdrawResponse
-	4, // [4:7] is the sub-list for method output_type
-	1, // [1:4] is the sub-list for method input_type
+	1, // [1:1] is the sub-list for method output_type
+	1, // [1:1] is the sub-list for method input_type
 	1, // [1:1] is the sub-list for extension type_name
 	1, // [1:1] is the sub-list for extension extendee
 	0, // [0:1] is the sub-list for field type_name
@@ -371,7 +361,7 @@ func file_modules_kinds_mastercontender_mastercontender_proto_init() {
 			NumEnums:      0,
 			NumMessages:   6,
 			NumExtensions: 0,
-			NumServices:   1,
+			NumServices:   0,
 		},
 		GoTypes:           file_modules_kinds_mastercontender_mastercontender_proto_goTypes,
 		DependencyIndexes: file_modules_kinds_mastercontender_mastercontender_proto_depIdxs,

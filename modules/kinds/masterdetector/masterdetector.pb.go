@@ -135,9 +135,7 @@ const file_modules_kinds_masterdetector_masterdetector_proto_rawDesc = "" +
 	"\rDetectRequest\x120\n" +
 	"\bprevious\x18\x01 \x01(\v2\x14.mesos.v1.MasterInfoR\bprevious\">\n" +
 	"\x0eDetectResponse\x12,\n" +
-	"\x06leader\x18\x01 \x01(\v2\x14.mesos.v1.MasterInfoR\x06leader2\x7f\n" +
-	"\x0eMasterDetector\x12m\n" +
-	"\x06Detect\x120.gomesos.modules.masterdetector.v1.DetectRequest\x1a1.gomesos.modules.masterdetector.v1.DetectResponseB7Z5github.com/gomesos/mesos/modules/kinds/masterdetectorb\x06proto3"
+	"\x06leader\x18\x01 \x01(\v2\x14.mesos.v1.MasterInfoR\x06leaderB7Z5github.com/gomesos/mesos/modules/kinds/masterdetectorb\x06proto3"
 
 var (
 	file_modules_kinds_masterdetector_masterdetector_proto_rawDescOnce sync.Once
@@ -160,10 +158,8 @@ var file_modules_kinds_masterdetector_masterdetector_proto_goTypes = []any{
 var file_modules_kinds_masterdetector_masterdetector_proto_depIdxs = []int32{
 	2, // 0: gomesos.modules.masterdetector.v1.DetectRequest.previous:type_name -> mesos.v1.MasterInfo
 	2, // 1: gomesos.modules.masterdetector.v1.DetectResponse.leader:type_name -> mesos.v1.MasterInfo
-	0, // 2: gomesos.modules.masterdetector.v1.MasterDetector.Detect:input_type -> gomesos.modules.masterdetector.v1.DetectRequest
-	1, // 3: gomesos.modules.masterdetector.v1.MasterDetector.Detect:output_type -> gomesos.modules.masterdetector.v1.DetectResponse
-	3, // [3:4] is the sub-list for method output_type
-	2, // [2:3] is the sub-list for method input_type
+	2, // [2:2] is the sub-list for method output_type
+	2, // [2:2] is the sub-list for method input_type
 	2, // [2:2] is the sub-list for extension type_name
 	2, // [2:2] is the sub-list for extension extendee
 	0, // [0:2] is the sub-list for field type_name
@@ -182,7 +178,7 @@ func file_modules_kinds_masterdetector_masterdetector_proto_init() {
 			NumEnums:      0,
 			NumMessages:   2,
 			NumExtensions: 0,
-			NumServices:   1,
+			NumServices:   0,
 		},
 		GoTypes:           file_modules_kinds_masterdetector_masterdetector_proto_goTypes,
 		DependencyIndexes: file_modules_kinds_masterdetector_masterdetector_proto_depIdxs,

@@ -330,9 +330,7 @@ const file_modules_kinds_qoscontroller_qoscontroller_proto_rawDesc = "" +
 	"\fcontainer_id\x18\x03 \x01(\v2\x15.mesos.v1.ContainerIDR\vcontainerId\"\x1d\n" +
 	"\x04Type\x12\v\n" +
 	"\aUNKNOWN\x10\x00\x12\b\n" +
-	"\x04KILL\x10\x012\x8b\x01\n" +
-	"\rQoSController\x12z\n" +
-	"\vCorrections\x124.gomesos.modules.qoscontroller.v1.CorrectionsRequest\x1a5.gomesos.modules.qoscontroller.v1.CorrectionsResponseB6Z4github.com/gomesos/mesos/modules/kinds/qoscontrollerb\x06proto3"
+	"\x04KILL\x10\x01B6Z4github.com/gomesos/mesos/modules/kinds/qoscontrollerb\x06proto3"
 
 var (
 	file_modules_kinds_qoscontroller_qoscontroller_proto_rawDescOnce sync.Once
@@ -367,10 +365,8 @@ var file_modules_kinds_qoscontroller_qoscontroller_proto_depIdxs = []int32{
 	6, // 4: gomesos.modules.qoscontroller.v1.QoSCorrection.Kill.framework_id:type_name -> mesos.v1.FrameworkID
 	7, // 5: gomesos.modules.qoscontroller.v1.QoSCorrection.Kill.executor_id:type_name -> mesos.v1.ExecutorID
 	8, // 6: gomesos.modules.qoscontroller.v1.QoSCorrection.Kill.container_id:type_name -> mesos.v1.ContainerID
-	1, // 7: gomesos.modules.qoscontroller.v1.QoSController.Corrections:input_type -> gomesos.modules.qoscontroller.v1.CorrectionsRequest
-	2, // 8: gomesos.modules.qoscontroller.v1.QoSController.Corrections:output_type -> gomesos.modules.qoscontroller.v1.CorrectionsResponse
-	8, // [8:9] is the sub-list for method output_type
-	7, // [7:8] is the sub-list for method input_type
+	7, // [7:7] is the sub-list for method output_type
+	7, // [7:7] is the sub-list for method input_type
 	7, // [7:7] is the sub-list for extension type_name
 	7, // [7:7] is the sub-list for extension extendee
 	0, // [0:7] is the sub-list for field type_name
@@ -389,7 +385,7 @@ func file_modules_kinds_qoscontroller_qoscontroller_proto_init() {
 			NumEnums:      1,
 			NumMessages:   4,
 			NumExtensions: 0,
-			NumServices:   1,
+			NumServices:   0,
 		},
 		GoTypes:           file_modules_kinds_qoscontroller_qoscontroller_proto_goTypes,
 		DependencyIndexes: file_modules_kinds_qoscontroller_qoscontroller_proto_depIdxs,

@@ -146,9 +146,7 @@ const file_modules_kinds_resourceestimator_resourceestimator_proto_rawDesc = "" 
 	"\x17OversubscribableRequest\x12-\n" +
 	"\x05usage\x18\x01 \x01(\v2\x17.mesos.v1.ResourceUsageR\x05usage\"L\n" +
 	"\x18OversubscribableResponse\x120\n" +
-	"\tresources\x18\x01 \x03(\v2\x12.mesos.v1.ResourceR\tresources2\xa7\x01\n" +
-	"\x11ResourceEstimator\x12\x91\x01\n" +
-	"\x10Oversubscribable\x12=.gomesos.modules.resourceestimator.v1.OversubscribableRequest\x1a>.gomesos.modules.resourceestimator.v1.OversubscribableResponseB:Z8github.com/gomesos/mesos/modules/kinds/resourceestimatorb\x06proto3"
+	"\tresources\x18\x01 \x03(\v2\x12.mesos.v1.ResourceR\tresourcesB:Z8github.com/gomesos/mesos/modules/kinds/resourceestimatorb\x06proto3"
 
 var (
 	file_modules_kinds_resourceestimator_resourceestimator_proto_rawDescOnce sync.Once
@@ -172,10 +170,8 @@ var file_modules_kinds_resourceestimator_resourceestimator_proto_goTypes = []any
 var file_modules_kinds_resourceestimator_resourceestimator_proto_depIdxs = []int32{
 	2, // 0: gomesos.modules.resourceestimator.v1.OversubscribableRequest.usage:type_name -> mesos.v1.ResourceUsage
 	3, // 1: gomesos.modules.resourceestimator.v1.OversubscribableResponse.resources:type_name -> mesos.v1.Resource
-	0, // 2: gomesos.modules.resourceestimator.v1.ResourceEstimator.Oversubscribable:input_type -> gomesos.modules.resourceestimator.v1.OversubscribableRequest
-	1, // 3: gomesos.modules.resourceestimator.v1.ResourceEstimator.Oversubscribable:output_type -> gomesos.modules.resourceestimator.v1.OversubscribableResponse
-	3, // [3:4] is the sub-list for method output_type
-	2, // [2:3] is the sub-list for method input_type
+	2, // [2:2] is the sub-list for method output_type
+	2, // [2:2] is the sub-list for method input_type
 	2, // [2:2] is the sub-list for extension type_name
 	2, // [2:2] is the sub-list for extension extendee
 	0, // [0:2] is the sub-list for field type_name
@@ -194,7 +190,7 @@ func file_modules_kinds_resourceestimator_resourceestimator_proto_init() {
 			NumEnums:      0,
 			NumMessages:   2,
 			NumExtensions: 0,
-			NumServices:   1,
+			NumServices:   0,
 		},
 		GoTypes:           file_modules_kinds_resourceestimator_resourceestimator_proto_goTypes,
 		DependencyIndexes: file_modules_kinds_resourceestimator_resourceestimator_proto_depIdxs,

@@ -8,6 +8,7 @@ import (
 	"google.golang.org/grpc"
 
 	"github.com/gomesos/mesos/modules/kinds/allocator"
+	"github.com/gomesos/mesos/modules/kinds/allocator/allocatorgrpc"
 	"github.com/gomesos/mesos/modules/runtime/plugin/allocreplay"
 )
 
@@ -40,7 +41,7 @@ func (a *allocatorClient) Initialize(ctx context.Context, req *allocator.Initial
 	defer a.mu.Unlock()
 	a.model.Initialize(req)
 	return invoke(ctx, a.s, "Initialize", func(ctx context.Context, cc *grpc.ClientConn) (*allocator.InitializeResponse, error) {
-		return allocator.NewAllocatorClient(cc).Initialize(ctx, req)
+		return allocatorgrpc.NewAllocatorClient(cc).Initialize(ctx, req)
 	})
 }
 
@@ -49,7 +50,7 @@ func (a *allocatorClient) Allocate(ctx context.Context, req *allocator.AllocateR
 	defer a.mu.Unlock()
 	a.model.Apply(req)
 	resp, err := invoke(ctx, a.s, "Allocate", func(ctx context.Context, cc *grpc.ClientConn) (*allocator.AllocateResponse, error) {
-		return allocator.NewAllocatorClient(cc).Allocate(ctx, req)
+		return allocatorgrpc.NewAllocatorClient(cc).Allocate(ctx, req)
 	})
 	if err != nil {
 		return nil, err
@@ -66,7 +67,7 @@ func (a *allocatorClient) reinit(ctx context.Context, p *proc) error {
 	if !ok {
 		return nil // never initialized: the master will
 	}
-	stub := allocator.NewAllocatorClient(p.cc)
+	stub := allocatorgrpc.NewAllocatorClient(p.cc)
 	if _, err := stub.Initialize(ctx, init); err != nil {
 		return fmt.Errorf("Initialize: %w", err)
 	}

@@ -9,6 +9,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/gomesos/mesos/modules/kinds/anonymous"
+	"github.com/gomesos/mesos/modules/kinds/anonymous/anonymousgrpc"
 )
 
 // anonymousClient is an anonymous.Anonymous in a plugin process. A
@@ -35,7 +36,7 @@ func (a *anonymousClient) PluginStatus() Status { return a.s.status() }
 
 func (a *anonymousClient) Start(ctx context.Context, req *anonymous.StartRequest) (*anonymous.StartResponse, error) {
 	resp, err := invoke(ctx, a.s, "Start", func(ctx context.Context, cc *grpc.ClientConn) (*anonymous.StartResponse, error) {
-		return anonymous.NewAnonymousClient(cc).Start(ctx, req)
+		return anonymousgrpc.NewAnonymousClient(cc).Start(ctx, req)
 	})
 	if err == nil {
 		a.mu.Lock()
@@ -47,7 +48,7 @@ func (a *anonymousClient) Start(ctx context.Context, req *anonymous.StartRequest
 
 func (a *anonymousClient) Stop(ctx context.Context, req *anonymous.StopRequest) (*anonymous.StopResponse, error) {
 	resp, err := invoke(ctx, a.s, "Stop", func(ctx context.Context, cc *grpc.ClientConn) (*anonymous.StopResponse, error) {
-		return anonymous.NewAnonymousClient(cc).Stop(ctx, req)
+		return anonymousgrpc.NewAnonymousClient(cc).Stop(ctx, req)
 	})
 	if err == nil {
 		a.mu.Lock()
@@ -64,7 +65,7 @@ func (a *anonymousClient) reinit(ctx context.Context, p *proc) error {
 	if req == nil {
 		return nil
 	}
-	if _, err := anonymous.NewAnonymousClient(p.cc).Start(ctx, req); err != nil {
+	if _, err := anonymousgrpc.NewAnonymousClient(p.cc).Start(ctx, req); err != nil {
 		return fmt.Errorf("Start: %w", err)
 	}
 	return nil

@@ -6,6 +6,7 @@ import (
 	"google.golang.org/grpc"
 
 	"github.com/gomesos/mesos/modules/kinds/authenticator"
+	"github.com/gomesos/mesos/modules/kinds/authenticator/authenticatorgrpc"
 )
 
 // authenticatorClient is a authenticator.Authenticator in a plugin process: each call is one
@@ -23,6 +24,6 @@ func (c *authenticatorClient) PluginStatus() Status { return c.s.status() }
 
 func (c *authenticatorClient) Authenticate(ctx context.Context, req *authenticator.AuthenticateRequest) (*authenticator.AuthenticateResponse, error) {
 	return invoke(ctx, c.s, "Authenticate", func(ctx context.Context, cc *grpc.ClientConn) (*authenticator.AuthenticateResponse, error) {
-		return authenticator.NewAuthenticatorClient(cc).Authenticate(ctx, req)
+		return authenticatorgrpc.NewAuthenticatorClient(cc).Authenticate(ctx, req)
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"google.golang.org/grpc"
 
 	"github.com/gomesos/mesos/modules/kinds/authorizer"
+	"github.com/gomesos/mesos/modules/kinds/authorizer/authorizergrpc"
 )
 
 // authorizerClient is a authorizer.Authorizer in a plugin process: each call is one
@@ -23,12 +24,12 @@ func (c *authorizerClient) PluginStatus() Status { return c.s.status() }
 
 func (c *authorizerClient) Authorized(ctx context.Context, req *authorizer.AuthorizedRequest) (*authorizer.AuthorizedResponse, error) {
 	return invoke(ctx, c.s, "Authorized", func(ctx context.Context, cc *grpc.ClientConn) (*authorizer.AuthorizedResponse, error) {
-		return authorizer.NewAuthorizerClient(cc).Authorized(ctx, req)
+		return authorizergrpc.NewAuthorizerClient(cc).Authorized(ctx, req)
 	})
 }
 
 func (c *authorizerClient) ApproveObjects(ctx context.Context, req *authorizer.ApproveObjectsRequest) (*authorizer.ApproveObjectsResponse, error) {
 	return invoke(ctx, c.s, "ApproveObjects", func(ctx context.Context, cc *grpc.ClientConn) (*authorizer.ApproveObjectsResponse, error) {
-		return authorizer.NewAuthorizerClient(cc).ApproveObjects(ctx, req)
+		return authorizergrpc.NewAuthorizerClient(cc).ApproveObjects(ctx, req)
 	})
 }

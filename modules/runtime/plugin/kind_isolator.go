@@ -11,6 +11,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/gomesos/mesos/modules/kinds/isolator"
+	"github.com/gomesos/mesos/modules/kinds/isolator/isolatorgrpc"
 )
 
 // isolatorClient is an isolator.Isolator in a plugin process. It tracks
@@ -35,14 +36,14 @@ func newIsolatorClient(s *supervisor) any {
 }
 
 func isolatorCall[Req, Resp any](ctx context.Context, c *isolatorClient, method string, req *Req,
-	f func(isolator.IsolatorClient, context.Context, *Req, ...grpc.CallOption) (*Resp, error)) (*Resp, error) {
+	f func(isolatorgrpc.IsolatorClient, context.Context, *Req, ...grpc.CallOption) (*Resp, error)) (*Resp, error) {
 	return invoke(ctx, c.s, method, func(ctx context.Context, cc *grpc.ClientConn) (*Resp, error) {
-		return f(isolator.NewIsolatorClient(cc), ctx, req)
+		return f(isolatorgrpc.NewIsolatorClient(cc), ctx, req)
 	})
 }
 
 func (c *isolatorClient) Recover(ctx context.Context, req *isolator.RecoverRequest) (*isolator.RecoverResponse, error) {
-	resp, err := isolatorCall(ctx, c, "Recover", req, isolator.IsolatorClient.Recover)
+	resp, err := isolatorCall(ctx, c, "Recover", req, isolatorgrpc.IsolatorClient.Recover)
 	if err == nil {
 		c.track.recovered(req)
 	}
@@ -50,7 +51,7 @@ func (c *isolatorClient) Recover(ctx context.Context, req *isolator.RecoverReque
 }
 
 func (c *isolatorClient) Prepare(ctx context.Context, req *isolator.PrepareRequest) (*isolator.PrepareResponse, error) {
-	resp, err := isolatorCall(ctx, c, "Prepare", req, isolator.IsolatorClient.Prepare)
+	resp, err := isolatorCall(ctx, c, "Prepare", req, isolatorgrpc.IsolatorClient.Prepare)
 	if err == nil {
 		c.track.prepared(req)
 	}
@@ -58,7 +59,7 @@ func (c *isolatorClient) Prepare(ctx context.Context, req *isolator.PrepareReque
 }
 
 func (c *isolatorClient) Isolate(ctx context.Context, req *isolator.IsolateRequest) (*isolator.IsolateResponse, error) {
-	resp, err := isolatorCall(ctx, c, "Isolate", req, isolator.IsolatorClient.Isolate)
+	resp, err := isolatorCall(ctx, c, "Isolate", req, isolatorgrpc.IsolatorClient.Isolate)
 	if err == nil {
 		c.track.isolated(req)
 	}
@@ -68,23 +69,23 @@ func (c *isolatorClient) Isolate(ctx context.Context, req *isolator.IsolateReque
 // Watch has no deadline and waits through restarts of the process
 // (kinds.go).
 func (c *isolatorClient) Watch(ctx context.Context, req *isolator.WatchRequest) (*isolator.WatchResponse, error) {
-	return isolatorCall(ctx, c, "Watch", req, isolator.IsolatorClient.Watch)
+	return isolatorCall(ctx, c, "Watch", req, isolatorgrpc.IsolatorClient.Watch)
 }
 
 func (c *isolatorClient) Update(ctx context.Context, req *isolator.UpdateRequest) (*isolator.UpdateResponse, error) {
-	return isolatorCall(ctx, c, "Update", req, isolator.IsolatorClient.Update)
+	return isolatorCall(ctx, c, "Update", req, isolatorgrpc.IsolatorClient.Update)
 }
 
 func (c *isolatorClient) Usage(ctx context.Context, req *isolator.UsageRequest) (*isolator.UsageResponse, error) {
-	return isolatorCall(ctx, c, "Usage", req, isolator.IsolatorClient.Usage)
+	return isolatorCall(ctx, c, "Usage", req, isolatorgrpc.IsolatorClient.Usage)
 }
 
 func (c *isolatorClient) Status(ctx context.Context, req *isolator.StatusRequest) (*isolator.StatusResponse, error) {
-	return isolatorCall(ctx, c, "Status", req, isolator.IsolatorClient.Status)
+	return isolatorCall(ctx, c, "Status", req, isolatorgrpc.IsolatorClient.Status)
 }
 
 func (c *isolatorClient) Cleanup(ctx context.Context, req *isolator.CleanupRequest) (*isolator.CleanupResponse, error) {
-	resp, err := isolatorCall(ctx, c, "Cleanup", req, isolator.IsolatorClient.Cleanup)
+	resp, err := isolatorCall(ctx, c, "Cleanup", req, isolatorgrpc.IsolatorClient.Cleanup)
 	if err == nil {
 		c.track.cleaned(req)
 	}
@@ -97,7 +98,7 @@ func (c *isolatorClient) reinit(ctx context.Context, p *proc) error {
 	if !ok {
 		return nil // not recovered yet: the containerizer will
 	}
-	if _, err := isolator.NewIsolatorClient(p.cc).Recover(ctx, req); err != nil {
+	if _, err := isolatorgrpc.NewIsolatorClient(p.cc).Recover(ctx, req); err != nil {
 		return fmt.Errorf("Recover(%d containers): %w", len(req.GetStates()), err)
 	}
 	c.s.log.Info("containers recovered into the restarted isolator plugin", "containers", len(req.GetStates()))

@@ -6,6 +6,7 @@ import (
 	"google.golang.org/grpc"
 
 	"github.com/gomesos/mesos/modules/kinds/mastercontender"
+	"github.com/gomesos/mesos/modules/kinds/mastercontender/mastercontendergrpc"
 )
 
 // masterContenderClient is a mastercontender.MasterContender in a plugin process: each call is one
@@ -23,18 +24,18 @@ func (c *masterContenderClient) PluginStatus() Status { return c.s.status() }
 
 func (c *masterContenderClient) Contend(ctx context.Context, req *mastercontender.ContendRequest) (*mastercontender.ContendResponse, error) {
 	return invoke(ctx, c.s, "Contend", func(ctx context.Context, cc *grpc.ClientConn) (*mastercontender.ContendResponse, error) {
-		return mastercontender.NewMasterContenderClient(cc).Contend(ctx, req)
+		return mastercontendergrpc.NewMasterContenderClient(cc).Contend(ctx, req)
 	})
 }
 
 func (c *masterContenderClient) Watch(ctx context.Context, req *mastercontender.WatchRequest) (*mastercontender.WatchResponse, error) {
 	return invoke(ctx, c.s, "Watch", func(ctx context.Context, cc *grpc.ClientConn) (*mastercontender.WatchResponse, error) {
-		return mastercontender.NewMasterContenderClient(cc).Watch(ctx, req)
+		return mastercontendergrpc.NewMasterContenderClient(cc).Watch(ctx, req)
 	})
 }
 
 func (c *masterContenderClient) Withdraw(ctx context.Context, req *mastercontender.WithdrawRequest) (*mastercontender.WithdrawResponse, error) {
 	return invoke(ctx, c.s, "Withdraw", func(ctx context.Context, cc *grpc.ClientConn) (*mastercontender.WithdrawResponse, error) {
-		return mastercontender.NewMasterContenderClient(cc).Withdraw(ctx, req)
+		return mastercontendergrpc.NewMasterContenderClient(cc).Withdraw(ctx, req)
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"google.golang.org/grpc"
 
 	"github.com/gomesos/mesos/modules/kinds/masterdetector"
+	"github.com/gomesos/mesos/modules/kinds/masterdetector/masterdetectorgrpc"
 )
 
 // masterDetectorClient is a masterdetector.MasterDetector in a plugin process: each call is one
@@ -23,6 +24,6 @@ func (c *masterDetectorClient) PluginStatus() Status { return c.s.status() }
 
 func (c *masterDetectorClient) Detect(ctx context.Context, req *masterdetector.DetectRequest) (*masterdetector.DetectResponse, error) {
 	return invoke(ctx, c.s, "Detect", func(ctx context.Context, cc *grpc.ClientConn) (*masterdetector.DetectResponse, error) {
-		return masterdetector.NewMasterDetectorClient(cc).Detect(ctx, req)
+		return masterdetectorgrpc.NewMasterDetectorClient(cc).Detect(ctx, req)
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"google.golang.org/grpc"
 
 	"github.com/gomesos/mesos/modules/kinds/qoscontroller"
+	"github.com/gomesos/mesos/modules/kinds/qoscontroller/qoscontrollergrpc"
 )
 
 // qosControllerClient is a qoscontroller.QoSController in a plugin process: each call is one
@@ -23,6 +24,6 @@ func (c *qosControllerClient) PluginStatus() Status { return c.s.status() }
 
 func (c *qosControllerClient) Corrections(ctx context.Context, req *qoscontroller.CorrectionsRequest) (*qoscontroller.CorrectionsResponse, error) {
 	return invoke(ctx, c.s, "Corrections", func(ctx context.Context, cc *grpc.ClientConn) (*qoscontroller.CorrectionsResponse, error) {
-		return qoscontroller.NewQoSControllerClient(cc).Corrections(ctx, req)
+		return qoscontrollergrpc.NewQoSControllerClient(cc).Corrections(ctx, req)
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"google.golang.org/grpc"
 
 	"github.com/gomesos/mesos/modules/kinds/resourceestimator"
+	"github.com/gomesos/mesos/modules/kinds/resourceestimator/resourceestimatorgrpc"
 )
 
 // resourceEstimatorClient is a resourceestimator.ResourceEstimator in a plugin process: each call is one
@@ -23,6 +24,6 @@ func (c *resourceEstimatorClient) PluginStatus() Status { return c.s.status() }
 
 func (c *resourceEstimatorClient) Oversubscribable(ctx context.Context, req *resourceestimator.OversubscribableRequest) (*resourceestimator.OversubscribableResponse, error) {
 	return invoke(ctx, c.s, "Oversubscribable", func(ctx context.Context, cc *grpc.ClientConn) (*resourceestimator.OversubscribableResponse, error) {
-		return resourceestimator.NewResourceEstimatorClient(cc).Oversubscribable(ctx, req)
+		return resourceestimatorgrpc.NewResourceEstimatorClient(cc).Oversubscribable(ctx, req)
 	})
 }

@@ -105,9 +105,26 @@ func TestResourceEstimatorConformance(t *testing.T) {
 
 func TestContainerLoggerConformance(t *testing.T) {
 	l := newTestLoader(t, Options{})
-	containerloggertest.Run(t, containerloggertest.Fixture{New: func(t *testing.T) containerlogger.ContainerLogger {
-		return kindsModule[containerlogger.ContainerLogger](t, l, modules.KindContainerLogger, "sandbox-logger", nil)
-	}})
+	// Both loggers write the sandbox's stdout and stderr (logrotate's
+	// limit is too large to rotate here). Each New is a new process, so
+	// the suite's agent restarts restart the plugin for real.
+	read := func(t *testing.T, c *containerlogger.Container, s containerlogger.Stream) []byte {
+		data, err := os.ReadFile(filepath.Join(c.GetDirectory(), containerlogger.FileName(s)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return data
+	}
+	for name, params := range map[string]map[string]string{
+		"sandbox-logger":   nil,
+		"logrotate-logger": {"max_stdout_size": "10MB", "max_stderr_size": "10MB"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			containerloggertest.Run(t, containerloggertest.Fixture{New: func(t *testing.T) containerlogger.ContainerLogger {
+				return kindsModule[containerlogger.ContainerLogger](t, l, modules.KindContainerLogger, name, params)
+			}, Read: read})
+		})
+	}
 }
 
 func TestMasterContenderConformance(t *testing.T) {

@@ -46,22 +46,25 @@ func BenchmarkHookCall(b *testing.B) {
 			}
 		}
 		hooks := map[string]func(b *testing.B) hook.Hook{
-			"builtin":              func(*testing.B) hook.Hook { return builtin },
-			"builtin+proto":        func(*testing.B) hook.Hook { return protoHook{builtin} },
-			"wasm":                 wasmHook(Config{}),
-			"wasm-uninterruptible": wasmHook(Config{Uninterruptible: true}),
+			"builtin":                 func(*testing.B) hook.Hook { return builtin },
+			"builtin+proto":           func(*testing.B) hook.Hook { return protoHook{builtin} },
+			"wasm":                    wasmHook(Config{}),
+			"wasm-uninterruptible":    wasmHook(Config{Uninterruptible: true}),
+			"wasm-closeoncontextdone": wasmHook(Config{closeOnContextDone: true}),
 		}
-		for _, runtime := range []string{"builtin", "builtin+proto", "wasm", "wasm-uninterruptible"} {
+		for _, runtime := range []string{"builtin", "builtin+proto", "wasm", "wasm-uninterruptible", "wasm-closeoncontextdone"} {
 			b.Run(name+"/"+runtime, func(b *testing.B) {
 				h := hooks[runtime](b)
 				ctx := context.Background()
 				b.ReportAllocs()
 				b.ResetTimer()
+				cpu := startCPU()
 				for range b.N {
 					if _, err := h.MasterLaunchTaskLabelDecorator(ctx, req); err != nil {
 						b.Fatal(err)
 					}
 				}
+				cpu.report(b, "cpu-µs/op", time.Microsecond)
 			})
 			b.Run(name+"/"+runtime+"/parallel", func(b *testing.B) {
 				h := hooks[runtime](b)
@@ -84,23 +87,50 @@ func BenchmarkHookCall(b *testing.B) {
 type protoHook struct{ hook.Hook }
 
 func (h protoHook) MasterLaunchTaskLabelDecorator(ctx context.Context, req *hook.MasterLaunchTaskLabelDecoratorRequest) (*hook.MasterLaunchTaskLabelDecoratorResponse, error) {
-	b, err := proto.Marshal(req)
+	b, err := marshalOpts.Marshal(req)
 	if err != nil {
 		return nil, err
 	}
 	in := &hook.MasterLaunchTaskLabelDecoratorRequest{}
-	if err := proto.Unmarshal(b, in); err != nil {
+	if err := unmarshalOpts.Unmarshal(b, in); err != nil {
 		return nil, err
 	}
 	resp, err := h.Hook.MasterLaunchTaskLabelDecorator(ctx, in)
 	if err != nil {
 		return nil, err
 	}
-	if b, err = proto.Marshal(resp); err != nil {
+	if b, err = marshalOpts.Marshal(resp); err != nil {
 		return nil, err
 	}
 	out := &hook.MasterLaunchTaskLabelDecoratorResponse{}
-	return out, proto.Unmarshal(b, out)
+	return out, unmarshalOpts.Unmarshal(b, out)
+}
+
+// BenchmarkTrivialAllocate: an Allocate with no events and no cycle,
+// the call modules/runtime/plugin's BenchmarkTrivialCall times through a
+// plugin, built in and as WASM.
+func BenchmarkTrivialAllocate(b *testing.B) {
+	for _, runtime := range []string{"builtin", "wasm"} {
+		b.Run(runtime, func(b *testing.B) {
+			var a allocator.Allocator = binpack.New()
+			if runtime == "wasm" {
+				a = load(b, newLoader(b, Config{}), modules.Spec{File: guest(b, binpackPkg)}).Impl.(allocator.Allocator)
+			}
+			ctx := context.Background()
+			if _, err := a.Initialize(ctx, &allocator.InitializeRequest{}); err != nil {
+				b.Fatal(err)
+			}
+			req := &allocator.AllocateRequest{}
+			b.ResetTimer()
+			cpu := startCPU()
+			for range b.N {
+				if _, err := a.Allocate(ctx, req); err != nil {
+					b.Fatal(err)
+				}
+			}
+			cpu.report(b, "cpu-µs/op", time.Microsecond)
+		})
+	}
 }
 
 // BenchmarkAllocatorCycle: one allocation cycle of 10,000 agents and
@@ -118,16 +148,17 @@ func BenchmarkAllocatorCycle(b *testing.B) {
 		{"drf", func() allocator.Allocator { return hierarchical.New() }, drfPkg},
 	}
 	for _, p := range policies {
-		for _, runtime := range []string{"builtin", "wasm", "wasm-uninterruptible"} {
+		for _, runtime := range []string{"builtin", "wasm", "wasm-uninterruptible", "wasm-closeoncontextdone"} {
 			b.Run(fmt.Sprintf("%s/%s/agents=%d/frameworks=%d", p.name, runtime, agents, frameworks), func(b *testing.B) {
-				if testing.Short() && runtime == "wasm" {
+				if testing.Short() && runtime == "wasm-closeoncontextdone" {
 					b.Skip("seconds per cycle (wazero's deadline checks): run without -short")
 				}
 				var a allocator.Allocator
 				if runtime == "builtin" {
 					a = p.builtin()
 				} else {
-					cfg := Config{Uninterruptible: runtime == "wasm-uninterruptible"}
+					cfg := Config{Uninterruptible: runtime == "wasm-uninterruptible",
+						closeOnContextDone: runtime == "wasm-closeoncontextdone"}
 					a = load(b, newLoader(b, cfg), modules.Spec{File: guest(b, p.pkg), CallTimeout: 10 * time.Minute}).
 						Impl.(allocator.Allocator)
 				}
@@ -147,11 +178,14 @@ func runCycles(b *testing.B, a allocator.Allocator, agents, frameworks int) {
 		b.Fatal(err)
 	}
 	b.ResetTimer()
+	var cpu time.Duration
 	for range b.N {
+		c0 := cpuTime()
 		resp, err := a.Allocate(ctx, &allocator.AllocateRequest{Allocate: true, NowUnixNanos: now})
 		if err != nil {
 			b.Fatal(err)
 		}
+		cpu += cpuTime() - c0
 		b.StopTimer()
 		if len(resp.GetAllocations()) == 0 {
 			b.Fatal("nothing allocated")
@@ -161,6 +195,8 @@ func runCycles(b *testing.B, a allocator.Allocator, agents, frameworks int) {
 		}
 		b.StartTimer()
 	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1e6, "ms/cycle")
+	b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N)/1e6, "cpu-ms/cycle")
 }
 
 // benchCluster: every agent has cpus:24;mem:4096;disk:4096;
@@ -230,26 +266,36 @@ func BenchmarkLoad(b *testing.B) {
 			dir := b.TempDir()
 			load(b, newLoader(b, Config{CacheDir: dir}), modules.Spec{File: path})
 			b.ResetTimer()
+			var cpu time.Duration
 			for range b.N {
+				c0 := cpuTime()
 				l := newLoader(b, Config{CacheDir: dir})
 				in := load(b, l, modules.Spec{File: path})
+				cpu += cpuTime() - c0
 				b.StopTimer()
 				in.Close(context.Background())
 				l.Close(context.Background())
 				b.StartTimer()
 			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1e6, "ms/load")
+			b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N)/1e6, "cpu-ms/load")
 		})
 		b.Run(name+"/again", func(b *testing.B) {
 			path := guest(b, pkg)
 			l := newLoader(b, Config{})
 			load(b, l, modules.Spec{File: path})
 			b.ResetTimer()
+			var cpu time.Duration
 			for range b.N {
+				c0 := cpuTime()
 				in := load(b, l, modules.Spec{File: path})
+				cpu += cpuTime() - c0
 				b.StopTimer()
 				in.Close(context.Background())
 				b.StartTimer()
 			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1e6, "ms/load")
+			b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N)/1e6, "cpu-ms/load")
 		})
 	}
 }

@@ -26,13 +26,14 @@ func (c *client) call(ctx context.Context, method uint32, req, resp proto.Messag
 		return nil // the kind's no-op: resp stays empty
 	}
 	name := abi.MethodName(m.kind.service, method)
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("wasm module %s: %s: %w", m.id, name, err) // not started
+	}
 	in, err := m.pool.get(ctx)
 	if err != nil {
 		return fmt.Errorf("wasm module %s: %s: %w", m.id, name, err)
 	}
-	ctx, cancel := context.WithTimeout(ctx, m.timeout)
-	defer cancel()
-	out, err := in.exchange(ctx, in.call, method, req)
+	out, err := in.exchange(ctx, m.timeout, in.call, method, req)
 	var ee *encodeError
 	if errors.As(err, &ee) {
 		m.pool.put(in)

@@ -26,16 +26,18 @@ type Config struct {
 	// compiler (for comparison; platforms without the compiler use the
 	// interpreter anyway).
 	Interpreter bool
-	// Uninterruptible compiles modules without the checks that let a
-	// call's deadline stop guest code while it runs (wazero's
-	// WithCloseOnContextDone). With wazero v1.12 those checks leave the
-	// guest to the host on every loop iteration and make Go guests 5 to 20
-	// times slower (wazero issue #2466; fixes are pending upstream). Without
+	// Uninterruptible loads modules as they are, without the checks that
+	// let a call's deadline stop guest code while it runs (package
+	// interrupt). The checks cost little (a load and a branch at every
+	// loop iteration and function entry; see docs/PERFORMANCE.md); without
 	// them a guest stuck in a loop can never be stopped: its caller waits
-	// for ever, and Go's stop-the-world phases may wait with it. Only for
-	// modules trusted not to loop; deadlines are then checked only before
-	// a call starts.
+	// for ever. Only for modules trusted not to loop, and for comparison;
+	// deadlines are then checked only before a call starts.
 	Uninterruptible bool
+	// closeOnContextDone enforces deadlines with wazero's
+	// WithCloseOnContextDone instead of the instrumentation, as this
+	// runtime did before: the benchmarks compare the two.
+	closeOnContextDone bool
 	// Logger receives the runtime's logs and the modules' stdout and
 	// stderr (nil: slog.Default()).
 	Logger *slog.Logger

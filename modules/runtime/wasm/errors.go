@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/gomesos/mesos/modules"
 	"github.com/gomesos/mesos/modules/runtime/wasm/abi"
@@ -68,7 +69,12 @@ var ErrClosed = errors.New("wasm module closed")
 func failure(in *instance, method string, timeout string, err error) *CallError {
 	ce := &CallError{Module: in.m.id, Method: method, Stderr: in.stderr.tail()}
 	var exit *sys.ExitError
+	var stopped *interruptedError
 	switch {
+	case errors.As(err, &stopped) && stopped.cause == context.DeadlineExceeded:
+		ce.Reason, ce.cause = "timed out after "+stopped.limit.Round(time.Millisecond).String(), context.DeadlineExceeded
+	case errors.As(err, &stopped):
+		ce.Reason, ce.cause = "canceled by the caller", stopped.cause
 	case errors.As(err, &exit) && exit.ExitCode() == sys.ExitCodeDeadlineExceeded:
 		ce.Reason, ce.cause = "timed out after "+timeout, context.DeadlineExceeded
 	case errors.As(err, &exit) && exit.ExitCode() == sys.ExitCodeContextCanceled:

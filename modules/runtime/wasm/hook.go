@@ -34,11 +34,7 @@ func callHook[Resp any, P interface {
 	*Resp
 	proto.Message
 }](ctx context.Context, h *hookClient, name string, req proto.Message) (P, error) {
-	resp := P(new(Resp))
-	if err := h.c.call(ctx, h.n[name], req, resp); err != nil {
-		return nil, err
-	}
-	return resp, nil
+	return unary[Resp, P](ctx, h.c, h.n[name], req)
 }
 
 func (h *hookClient) MasterLaunchTaskLabelDecorator(ctx context.Context, req *hook.MasterLaunchTaskLabelDecoratorRequest) (*hook.MasterLaunchTaskLabelDecoratorResponse, error) {

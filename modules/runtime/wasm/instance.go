@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"time"
 	"unsafe"
 
 	"github.com/gomesos/mesos/modules/runtime/wasm/abi"
+	"github.com/gomesos/mesos/modules/runtime/wasm/interrupt"
 	"github.com/tetratelabs/wazero/api"
 	"github.com/tetratelabs/wazero/experimental"
 	"google.golang.org/protobuf/proto"
@@ -25,6 +27,9 @@ type instance struct {
 	stderr *guestLog
 
 	abiVersion, info, alloc, free, init, call api.Function
+	// wd interrupts calls at their deadline (flag-less when the module is
+	// not instrumented: Config.Uninterruptible).
+	wd *watchdog
 
 	stack [3]uint64
 	// The request buffer the host owns in guest memory (0: none).
@@ -32,11 +37,12 @@ type instance struct {
 }
 
 // instantiate creates an instance: it runs the reactor's _initialize
-// (the guest's package initialization) and looks up the ABI's exports.
+// (the guest's package initialization), under the watchdog like any
+// call, and looks up the ABI's exports.
 func (m *module) instantiate(ctx context.Context) (*instance, error) {
 	stderr := newGuestLog(m.log, "stderr", slog.LevelWarn)
 	cfg := m.config.WithName("").
-		WithStartFunctions(abi.ExportInitialize).
+		WithStartFunctions(). // _initialize is called below, under the watchdog
 		WithStdout(newGuestLog(m.log, "stdout", slog.LevelInfo)).
 		WithStderr(stderr)
 	if alloc := newMemoryAllocator(); alloc != nil {
@@ -62,17 +68,37 @@ func (m *module) instantiate(ctx context.Context) (*instance, error) {
 	if m.kind.export != "" { // known once the first instance has said
 		in.call = mod.ExportedFunction(m.kind.export)
 	}
+	var flag api.MutableGlobal
+	if m.instrumented {
+		if flag, _ = mod.ExportedGlobal(interrupt.GlobalExport).(api.MutableGlobal); flag == nil {
+			in.close()
+			return nil, fmt.Errorf("%w: the instrumented module exports no mutable %s", ErrProtocol, interrupt.GlobalExport)
+		}
+	}
+	in.wd = newWatchdog(flag, m.closeOnContextDone)
+	if initialize := mod.ExportedFunction(abi.ExportInitialize); initialize != nil {
+		if _, err := in.invoke(ctx, startTimeout, initialize); err != nil {
+			in.close()
+			return nil, failure(in, abi.ExportInitialize, startTimeout.String(), err)
+		}
+	}
 	return in, nil
 }
 
 // close ends the instance; safe on a closed one.
-func (in *instance) close() { _ = in.mod.Close(context.Background()) }
+func (in *instance) close() {
+	if in.wd != nil {
+		in.wd.stop()
+	}
+	_ = in.mod.Close(context.Background())
+}
 
-// invoke calls fn with args and returns its result (0 if none).
-func (in *instance) invoke(ctx context.Context, fn api.Function, args ...uint64) (uint64, error) {
+// invoke calls fn with args, for at most limit (less if ctx ends first),
+// and returns its result (0 if none).
+func (in *instance) invoke(ctx context.Context, limit time.Duration, fn api.Function, args ...uint64) (uint64, error) {
 	stack := in.stack[:max(len(args), 1)]
 	copy(stack, args)
-	if err := fn.CallWithStack(ctx, stack); err != nil {
+	if err := in.wd.call(ctx, limit, fn, stack); err != nil {
 		return 0, err
 	}
 	return stack[0], nil
@@ -82,9 +108,9 @@ func (in *instance) invoke(ctx context.Context, fn api.Function, args ...uint64)
 // when method is initMethod) and returns the response bytes, status
 // first. They are a view of guest memory: valid until the next call into
 // the instance.
-func (in *instance) exchange(ctx context.Context, fn api.Function, method uint32, req proto.Message) ([]byte, error) {
+func (in *instance) exchange(ctx context.Context, limit time.Duration, fn api.Function, method uint32, req proto.Message) ([]byte, error) {
 	size := proto.Size(req)
-	ptr, err := in.buffer(ctx, uint32(size))
+	ptr, err := in.buffer(ctx, limit, uint32(size))
 	if err != nil {
 		return nil, err
 	}
@@ -103,15 +129,15 @@ func (in *instance) exchange(ctx context.Context, fn api.Function, method uint32
 	}
 	var res uint64
 	if method == initMethod {
-		res, err = in.invoke(ctx, fn, uint64(ptr), uint64(size))
+		res, err = in.invoke(ctx, limit, fn, uint64(ptr), uint64(size))
 	} else {
-		res, err = in.invoke(ctx, fn, uint64(method), uint64(ptr), uint64(size))
+		res, err = in.invoke(ctx, limit, fn, uint64(method), uint64(ptr), uint64(size))
 	}
 	if err != nil {
 		return nil, err
 	}
 	if in.bufCap > keepBuffer {
-		if err := in.release(ctx); err != nil {
+		if err := in.release(ctx, limit); err != nil {
 			return nil, err
 		}
 	}
@@ -151,15 +177,15 @@ func (in *instance) response(res uint64) ([]byte, error) {
 
 // buffer returns a host-owned guest buffer of at least size bytes,
 // reusing the last one when it is large enough.
-func (in *instance) buffer(ctx context.Context, size uint32) (uint32, error) {
+func (in *instance) buffer(ctx context.Context, limit time.Duration, size uint32) (uint32, error) {
 	if in.buf != 0 && size <= in.bufCap {
 		return in.buf, nil
 	}
-	if err := in.release(ctx); err != nil {
+	if err := in.release(ctx, limit); err != nil {
 		return 0, err
 	}
 	want := max(size, 4096)
-	ptr, err := in.invoke(ctx, in.alloc, uint64(want))
+	ptr, err := in.invoke(ctx, limit, in.alloc, uint64(want))
 	if err != nil {
 		return 0, err
 	}
@@ -171,13 +197,13 @@ func (in *instance) buffer(ctx context.Context, size uint32) (uint32, error) {
 }
 
 // release gives the request buffer back to the guest.
-func (in *instance) release(ctx context.Context) error {
+func (in *instance) release(ctx context.Context, limit time.Duration) error {
 	if in.buf == 0 {
 		return nil
 	}
 	ptr := in.buf
 	in.buf, in.bufCap = 0, 0
-	_, err := in.invoke(ctx, in.free, uint64(ptr))
+	_, err := in.invoke(ctx, limit, in.free, uint64(ptr))
 	return err
 }
 

@@ -5,10 +5,6 @@ import (
 
 	"github.com/gomesos/mesos/modules"
 	"github.com/gomesos/mesos/modules/kinds"
-	"github.com/gomesos/mesos/modules/kinds/allocator"
-	"github.com/gomesos/mesos/modules/kinds/hook"
-	"github.com/gomesos/mesos/modules/kinds/qoscontroller"
-	"github.com/gomesos/mesos/modules/kinds/resourceestimator"
 	"github.com/gomesos/mesos/modules/runtime/wasm/abi"
 	"google.golang.org/protobuf/reflect/protoreflect"
 )
@@ -29,38 +25,47 @@ type kindAdapter struct {
 	newImpl func(c *client) any
 }
 
+// wasmKinds are the kinds this runtime runs (the kinds that suit WASM,
+// DESIGN.md "Runtime fit"), with their timeout when the spec sets no
+// call_timeout (docs/MODULES.md, "Failure policies"). Isolators,
+// container loggers, contenders, detectors and anonymous modules touch
+// the OS, hold files or connections open across calls, or block waiting
+// for events: they suit plugins (docs/MODULES.md, "Writing a WASM
+// module").
+var wasmKinds = map[modules.Kind]struct {
+	timeout  time.Duration
+	stateful bool
+	newImpl  func(c *client) any
+}{
+	modules.KindAllocator:         {5 * time.Second, true, newAllocatorClient},
+	modules.KindHook:              {5 * time.Second, false, newHookClient},
+	modules.KindQoSController:     {10 * time.Second, false, newQoSClient},
+	modules.KindResourceEstimator: {10 * time.Second, false, newEstimatorClient},
+	modules.KindAuthorizer:        {5 * time.Second, false, newAuthorizerClient},
+	modules.KindAuthenticator:     {5 * time.Second, false, newAuthenticatorClient},
+	modules.KindHTTPAuthenticator: {5 * time.Second, false, newHTTPAuthenticatorClient},
+}
+
 // kindAdapterFor returns the adapter of kind k, if this runtime runs
-// modules of that kind (the kinds that suit WASM, DESIGN.md "Runtime
-// fit", and have a contract).
+// modules of that kind and the host has its contract.
 func kindAdapterFor(k modules.Kind) (kindAdapter, bool) {
-	a := kindAdapter{kind: k, export: abi.CallExport(string(k))}
-	switch k {
-	case modules.KindAllocator:
-		a.service = allocator.File_modules_kinds_allocator_allocator_proto.Services().ByName("Allocator")
-		a.stateful = true
-		a.timeout = 5 * time.Second // docs/MODULES.md, "Failure policies"
-		a.newImpl = newAllocatorClient
-	case modules.KindHook:
-		a.service = hook.File_modules_kinds_hook_hook_proto.Services().ByName("Hook")
-		a.timeout = 5 * time.Second // hook.proto's, and docs/MODULES.md's
-		a.newImpl = newHookClient
-	case modules.KindQoSController:
-		a.service = qoscontroller.File_modules_kinds_qoscontroller_qoscontroller_proto.Services().ByName("QoSController")
-		a.timeout = 10 * time.Second
-		a.newImpl = newQoSClient
-	case modules.KindResourceEstimator:
-		a.service = resourceestimator.File_modules_kinds_resourceestimator_resourceestimator_proto.Services().ByName("ResourceEstimator")
-		a.timeout = 10 * time.Second
-		a.newImpl = newEstimatorClient
-	default:
+	w, ok := wasmKinds[k]
+	if !ok {
 		return kindAdapter{}, false
 	}
 	info, ok := kinds.Lookup(k)
 	if !ok {
 		return kindAdapter{}, false
 	}
-	a.versions = info.Versions
-	return a, true
+	return kindAdapter{
+		kind:     k,
+		versions: info.Versions,
+		export:   abi.CallExport(string(k)),
+		service:  abi.KindService(string(k)),
+		stateful: w.stateful,
+		timeout:  w.timeout,
+		newImpl:  w.newImpl,
+	}, true
 }
 
 // supportedKinds lists the kinds this runtime runs, for errors.

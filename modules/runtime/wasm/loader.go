@@ -88,8 +88,8 @@ func (l *Loader) Load(ctx context.Context, spec modules.Spec) (_ *modules.Instan
 // runtimeConfig is the wazero configuration for modules with a memory
 // limit: the compiler (wazero's optimizing compiler on amd64 and arm64)
 // unless the platform or the Config wants the interpreter, the shared
-// compilation cache, the memory limit, and deadlines enforced inside
-// running code unless the Config says Uninterruptible.
+// compilation cache and the memory limit. Deadlines are enforced by the
+// instrumentation (prepare.go), not by wazero.
 func (l *Loader) runtimeConfig(limitPages uint32) wazero.RuntimeConfig {
 	cfg := wazero.NewRuntimeConfig()
 	if l.cfg.Interpreter {
@@ -97,7 +97,7 @@ func (l *Loader) runtimeConfig(limitPages uint32) wazero.RuntimeConfig {
 	}
 	return cfg.WithCompilationCache(l.cache).
 		WithMemoryLimitPages(limitPages).
-		WithCloseOnContextDone(!l.cfg.Uninterruptible)
+		WithCloseOnContextDone(l.cfg.closeOnContextDone)
 }
 
 // readModule reads spec.File and returns it with its SHA-256, checked

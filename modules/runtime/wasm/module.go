@@ -34,6 +34,12 @@ type module struct {
 	implements map[uint32]bool
 	pool       *pool
 	closeOnce  sync.Once
+	// instrumented: the code has the interrupt checks (package
+	// interrupt), and instances export the flag.
+	instrumented bool
+	// closeOnContextDone: the code was compiled with wazero's
+	// WithCloseOnContextDone, which enforces calls' contexts.
+	closeOnContextDone bool
 }
 
 // open compiles (or finds compiled) and instantiates wasm, whose SHA-256
@@ -45,14 +51,12 @@ func (l *Loader) open(ctx context.Context, spec modules.Spec, wasm []byte, sum [
 		log:        l.log.With("module", spec.ID(), "runtime", modules.RuntimeWASM),
 		limitPages: l.cfg.memoryLimit(spec.MemoryLimitPages),
 	}
-	sr := l.rts.get(func() wazero.Runtime {
-		return wazero.NewRuntimeWithConfig(context.Background(), l.runtimeConfig(m.limitPages))
-	}, m.limitPages)
-	m.rt = sr.rt
-	var err error
-	if m.code, err = l.rts.compile(ctx, sr, sum, wasm); err != nil {
+	sr, code, err := l.compiled(ctx, m.limitPages, wasm, sum)
+	if err != nil {
 		return nil, err
 	}
+	m.rt, m.code = sr.rt, code
+	m.instrumented, m.closeOnContextDone = l.instruments(), l.cfg.closeOnContextDone
 	wasi, err := checkImports(m.code)
 	if err != nil {
 		return nil, err
@@ -83,6 +87,22 @@ func (l *Loader) open(ctx context.Context, spec modules.Spec, wasm []byte, sum [
 	return m, nil
 }
 
+// compiled returns wasm (whose SHA-256 is sum) compiled, instrumented
+// unless the Config says otherwise, in the runtime for modules limited to
+// limitPages.
+func (l *Loader) compiled(ctx context.Context, limitPages uint32, wasm []byte, sum [sha256.Size]byte) (*sharedRuntime, wazero.CompiledModule, error) {
+	sr := l.rts.get(func() wazero.Runtime {
+		return wazero.NewRuntimeWithConfig(context.Background(), l.runtimeConfig(limitPages))
+	}, limitPages)
+	prepare := func() ([]byte, error) { return l.prepare(wasm, sum) }
+	code, err := l.rts.compile(ctx, sr, sum, prepare)
+	if err != nil && l.dropInstrumented(sum) {
+		// A damaged cache file: instrument again.
+		code, err = l.rts.compile(ctx, sr, sum, prepare)
+	}
+	return sr, code, err
+}
+
 // startTimeout bounds starting an instance: running the guest's
 // initialization, the handshake of the first instance, gomesos_init.
 const startTimeout = 30 * time.Second
@@ -100,7 +120,7 @@ func (m *module) startFirst(ctx context.Context, spec modules.Spec) (*instance, 
 		in.close()
 		return nil, err
 	}
-	v, err := in.invoke(ctx, in.abiVersion)
+	v, err := in.invoke(ctx, startTimeout, in.abiVersion)
 	if err != nil {
 		return fail(failure(in, abi.ExportABIVersion, startTimeout.String(), err))
 	}
@@ -110,7 +130,7 @@ func (m *module) startFirst(ctx context.Context, spec modules.Spec) (*instance, 
 	if err := checkExports(m.code); err != nil {
 		return fail(err)
 	}
-	res, err := in.invoke(ctx, in.info)
+	res, err := in.invoke(ctx, startTimeout, in.info)
 	if err != nil {
 		return fail(failure(in, abi.ExportInfo, startTimeout.String(), err))
 	}
@@ -191,7 +211,7 @@ func (m *module) settle(spec modules.Spec, info *abi.ModuleInfo) error {
 
 // initialize calls gomesos_init on a new instance.
 func (m *module) initialize(ctx context.Context, in *instance) error {
-	out, err := in.exchange(ctx, in.init, initMethod, m.initReq)
+	out, err := in.exchange(ctx, startTimeout, in.init, initMethod, m.initReq)
 	if err != nil {
 		return failure(in, abi.ExportInit, startTimeout.String(), err)
 	}

@@ -20,9 +20,5 @@ func newQoSClient(c *client) any {
 }
 
 func (q *qosClient) Corrections(ctx context.Context, req *qoscontroller.CorrectionsRequest) (*qoscontroller.CorrectionsResponse, error) {
-	resp := &qoscontroller.CorrectionsResponse{}
-	if err := q.c.call(ctx, q.corrections, req, resp); err != nil {
-		return nil, err
-	}
-	return resp, nil
+	return unary[qoscontroller.CorrectionsResponse](ctx, q.c, q.corrections, req)
 }

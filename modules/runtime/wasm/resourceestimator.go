@@ -21,9 +21,5 @@ func newEstimatorClient(c *client) any {
 }
 
 func (e *estimatorClient) Oversubscribable(ctx context.Context, req *resourceestimator.OversubscribableRequest) (*resourceestimator.OversubscribableResponse, error) {
-	resp := &resourceestimator.OversubscribableResponse{}
-	if err := e.c.call(ctx, e.oversubscribable, req, resp); err != nil {
-		return nil, err
-	}
-	return resp, nil
+	return unary[resourceestimator.OversubscribableResponse](ctx, e.c, e.oversubscribable, req)
 }

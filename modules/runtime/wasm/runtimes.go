@@ -50,9 +50,10 @@ func (r *runtimes) get(newRuntime func() wazero.Runtime, limitPages uint32) *sha
 	return sr
 }
 
-// compile returns wasm (whose SHA-256 is sum) compiled in sr, compiling
-// it if no load did before.
-func (r *runtimes) compile(ctx context.Context, sr *sharedRuntime, sum [sha256.Size]byte, wasm []byte) (wazero.CompiledModule, error) {
+// compile returns the module whose original SHA-256 is sum compiled in
+// sr, compiling what prepare returns (the module, instrumented or not) if
+// no load did before.
+func (r *runtimes) compile(ctx context.Context, sr *sharedRuntime, sum [sha256.Size]byte, prepare func() ([]byte, error)) (wazero.CompiledModule, error) {
 	r.mu.Lock()
 	c, found := sr.code[sum]
 	if !found {
@@ -61,9 +62,12 @@ func (r *runtimes) compile(ctx context.Context, sr *sharedRuntime, sum [sha256.S
 	}
 	r.mu.Unlock()
 	if !found {
-		c.code, c.err = sr.rt.CompileModule(ctx, wasm)
-		if c.err != nil {
-			c.err = fmt.Errorf("compiling: %w", c.err)
+		wasm, err := prepare()
+		if err == nil {
+			c.code, err = sr.rt.CompileModule(ctx, wasm)
+		}
+		if err != nil {
+			c.err = fmt.Errorf("compiling: %w", err)
 			r.mu.Lock()
 			delete(sr.code, sum) // a later load may try again
 			r.mu.Unlock()

@@ -7,8 +7,8 @@ package allocator
 
 import (
 	kind "github.com/gomesos/mesos/modules/kinds/allocator"
-	"github.com/gomesos/mesos/modules/runtime/wasm/abi"
 	"github.com/gomesos/mesos/sdk/wasm"
+	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
 // Name is the kind's name.
@@ -18,15 +18,8 @@ const Name = "Allocator"
 // The allocator keeps its state in the instance: the host runs exactly
 // one instance of an allocator module.
 func Register(a kind.Allocator) {
-	sd := kind.File_modules_kinds_allocator_allocator_proto.Services().ByName("Allocator")
-	wasm.Register(wasm.Kind{
-		Name:       Name,
-		MinVersion: kind.APIVersion,
-		MaxVersion: kind.APIVersion,
-		Impl:       a,
-		Methods: map[uint32]wasm.Method{
-			abi.MethodNumber(sd, "Initialize"): wasm.Unary(a.Initialize),
-			abi.MethodNumber(sd, "Allocate"):   wasm.Unary(a.Allocate),
-		},
+	wasm.RegisterService(Name, kind.APIVersion, kind.APIVersion, a, map[protoreflect.Name]wasm.Method{
+		"Initialize": wasm.Unary(a.Initialize),
+		"Allocate":   wasm.Unary(a.Allocate),
 	})
 }

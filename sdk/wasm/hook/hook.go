@@ -42,7 +42,7 @@ func Register(h kind.Hook, names ...string) {
 		"SlaveResourcesDecorator":                   wasm.Unary(h.SlaveResourcesDecorator),
 		"SlaveAttributesDecorator":                  wasm.Unary(h.SlaveAttributesDecorator),
 	}
-	sd := kind.File_modules_kinds_hook_hook_proto.Services().ByName("Hook")
+	sd := abi.KindService(Name)
 	methods := map[uint32]wasm.Method{}
 	if len(names) == 0 {
 		for n, fn := range all {

@@ -56,36 +56,50 @@ func execCommand(dir string) int {
 
 // switchUser makes the process run as the named user, with its groups.
 func switchUser(name string) error {
-	u, err := user.Lookup(name)
+	cred, err := lookupCredential(name)
 	if err != nil {
 		return err
 	}
-	uid, err := strconv.Atoi(u.Uid)
-	if err != nil {
-		return fmt.Errorf("uid %q: %w", u.Uid, err)
-	}
-	gid, err := strconv.Atoi(u.Gid)
-	if err != nil {
-		return fmt.Errorf("gid %q: %w", u.Gid, err)
-	}
-	groups := []int{gid}
-	if ids, err := u.GroupIds(); err == nil {
-		for _, s := range ids {
-			if g, err := strconv.Atoi(s); err == nil && g != gid {
-				groups = append(groups, g)
-			}
-		}
+	groups := make([]int, len(cred.Groups))
+	for i, g := range cred.Groups {
+		groups[i] = int(g)
 	}
 	if err := syscall.Setgroups(groups); err != nil {
 		return fmt.Errorf("setgroups: %w", err)
 	}
-	if err := syscall.Setgid(gid); err != nil {
+	if err := syscall.Setgid(int(cred.Gid)); err != nil {
 		return fmt.Errorf("setgid: %w", err)
 	}
-	if err := syscall.Setuid(uid); err != nil {
+	if err := syscall.Setuid(int(cred.Uid)); err != nil {
 		return fmt.Errorf("setuid: %w", err)
 	}
 	return nil
+}
+
+// lookupCredential is the named user's uid, primary gid and groups (the
+// primary one first).
+func lookupCredential(name string) (*syscall.Credential, error) {
+	u, err := user.Lookup(name)
+	if err != nil {
+		return nil, err
+	}
+	uid, err := strconv.ParseUint(u.Uid, 10, 32)
+	if err != nil {
+		return nil, fmt.Errorf("uid %q: %w", u.Uid, err)
+	}
+	gid, err := strconv.ParseUint(u.Gid, 10, 32)
+	if err != nil {
+		return nil, fmt.Errorf("gid %q: %w", u.Gid, err)
+	}
+	cred := &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid), Groups: []uint32{uint32(gid)}}
+	if ids, err := u.GroupIds(); err == nil {
+		for _, s := range ids {
+			if g, err := strconv.ParseUint(s, 10, 32); err == nil && uint32(g) != cred.Gid {
+				cred.Groups = append(cred.Groups, uint32(g))
+			}
+		}
+	}
+	return cred, nil
 }
 
 // lookPath finds a command in the PATH of the command's environment, not

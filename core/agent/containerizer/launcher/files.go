@@ -20,7 +20,11 @@ const (
 )
 
 // writeFileAtomic writes data to a temporary file beside path and renames
-// it, so a reader (or a restarted agent) never sees half a file.
+// it, so a reader (or a restarted agent) never sees half a file. It does
+// not fsync: these files describe live processes, which a host crash (the
+// only thing fsync protects against) ends anyway; a restarted agent reads
+// them from the page cache. The status file's readers take a missing or
+// empty file as an unknown status.
 func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
@@ -32,10 +36,6 @@ func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	if err := tmp.Chmod(perm); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Sync(); err != nil {
 		tmp.Close()
 		return fmt.Errorf("write %s: %w", path, err)
 	}
@@ -69,16 +69,40 @@ func readUint(path string) (v uint64, ok bool, err error) {
 	return v, true, nil
 }
 
-// writeStatus checkpoints the command's wait status.
-func writeStatus(dir string, ws syscall.WaitStatus) error {
-	return writeFileAtomic(filepath.Join(dir, statusFile), []byte(strconv.FormatUint(uint64(uint32(ws)), 10)), 0o644)
+// cleanMark follows the wait status in the status file when the
+// supervisor saw none of the container's processes left when it exited.
+const cleanMark = " clean"
+
+// writeStatus checkpoints the command's wait status; clean says that the
+// supervisor killed and reaped everything the command left, so a destroy
+// of the ended container has nothing to look for.
+func writeStatus(dir string, ws syscall.WaitStatus, clean bool) error {
+	data := strconv.FormatUint(uint64(uint32(ws)), 10)
+	if clean {
+		data += cleanMark
+	}
+	return writeFileAtomic(filepath.Join(dir, statusFile), []byte(data), 0o644)
 }
 
-// readStatus reads the checkpointed wait status, if the command exited.
-func readStatus(dir string) (ExitStatus, error) {
-	v, ok, err := readUint(filepath.Join(dir, statusFile))
-	if err != nil || !ok {
-		return ExitStatus{}, err
+// readStatus reads the checkpointed wait status, if the command exited,
+// and whether the supervisor left nothing behind.
+func readStatus(dir string) (st ExitStatus, clean bool, err error) {
+	path := filepath.Join(dir, statusFile)
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return ExitStatus{}, false, nil
 	}
-	return ExitStatus{WaitStatus: syscall.WaitStatus(uint32(v)), Known: true}, nil
+	if err != nil {
+		return ExitStatus{}, false, fmt.Errorf("read %s: %w", path, err)
+	}
+	s := strings.TrimSpace(string(data))
+	s, clean = strings.CutSuffix(s, cleanMark)
+	if s == "" {
+		return ExitStatus{}, false, nil
+	}
+	v, err := strconv.ParseUint(s, 10, 32)
+	if err != nil {
+		return ExitStatus{}, false, fmt.Errorf("read %s: %w", path, err)
+	}
+	return ExitStatus{WaitStatus: syscall.WaitStatus(uint32(v)), Known: true}, clean, nil
 }

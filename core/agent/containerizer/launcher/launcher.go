@@ -62,8 +62,11 @@ func (l *Launcher) Fork(ctx context.Context, dir string, spec *Spec) (Process, e
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create runtime directory: %w", err)
 	}
-	if err := writeSpec(dir, spec); err != nil {
-		return nil, err
+	if !spec.SelfSupervised {
+		// Read by the supervisor (and its exec step) only.
+		if err := writeSpec(dir, spec); err != nil {
+			return nil, err
+		}
 	}
 	var files []*os.File
 	defer func() {
@@ -87,30 +90,22 @@ func (l *Launcher) Fork(ctx context.Context, dir string, spec *Spec) (Process, e
 	if err != nil {
 		return nil, err
 	}
-	logf, err := open(filepath.Join(dir, supervisorLog))
-	if err != nil {
-		return nil, err
-	}
 	syncR, syncW, err := os.Pipe()
 	if err != nil {
 		return nil, fmt.Errorf("create go-ahead pipe: %w", err)
 	}
 	files = append(files, syncR)
 
-	cmd := &exec.Cmd{
-		Path:   l.exe,
-		Args:   []string{supervisorArg0, dir},
-		Env:    []string{helperEnv + "=" + modeSupervise},
-		Stdout: logf,
-		Stderr: logf,
-		// Seen by the supervisor as fds 3, 4 and 5.
-		ExtraFiles: []*os.File{syncR, stdout, stderr},
-		SysProcAttr: &syscall.SysProcAttr{
-			Setsid:     true,
-			Cloneflags: spec.CloneFlags,
-		},
+	var cmd *exec.Cmd
+	if spec.SelfSupervised {
+		cmd, err = selfSupervisedCommand(dir, spec, syncR, stdout, stderr, func(f *os.File) { files = append(files, f) })
+	} else {
+		cmd, err = l.supervisorCommand(dir, spec, syncR, stdout, stderr, open)
 	}
-	if err := cmd.Start(); err != nil {
+	if err == nil {
+		err = cmd.Start()
+	}
+	if err != nil {
 		syncW.Close()
 		return nil, fmt.Errorf("start supervisor: %w", err)
 	}
@@ -118,9 +113,10 @@ func (l *Launcher) Fork(ctx context.Context, dir string, spec *Spec) (Process, e
 	go func() {
 		err := cmd.Wait()
 		fallback := ExitStatus{}
-		if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && err != nil {
+		if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && (err != nil || spec.SelfSupervised) {
 			// Killed or failed before writing the command's status: what
-			// happened to the supervisor is all there is to say.
+			// happened to the supervisor is all there is to say. (A
+			// self-supervised command's own status is the command's.)
 			fallback = ExitStatus{WaitStatus: ws, Known: true}
 		}
 		p.finish(fallback)
@@ -139,6 +135,27 @@ func (l *Launcher) Fork(ctx context.Context, dir string, spec *Spec) (Process, e
 	}
 	l.log.Debug("forked container supervisor", "dir", dir, "pid", p.pid)
 	return p, nil
+}
+
+// supervisorCommand starts the supervisor, which runs the command.
+func (l *Launcher) supervisorCommand(dir string, spec *Spec, syncR, stdout, stderr *os.File, open func(string) (*os.File, error)) (*exec.Cmd, error) {
+	logf, err := open(filepath.Join(dir, supervisorLog))
+	if err != nil {
+		return nil, err
+	}
+	return &exec.Cmd{
+		Path:   l.exe,
+		Args:   []string{supervisorArg0, dir},
+		Env:    []string{helperEnv + "=" + modeSupervise},
+		Stdout: logf,
+		Stderr: logf,
+		// Seen by the supervisor as fds 3, 4 and 5.
+		ExtraFiles: []*os.File{syncR, stdout, stderr},
+		SysProcAttr: &syscall.SysProcAttr{
+			Setsid:     true,
+			Cloneflags: spec.CloneFlags,
+		},
+	}, nil
 }
 
 func (l *Launcher) checkpointPid(dir string, pid int, start uint64) error {
@@ -188,6 +205,11 @@ func (l *Launcher) Recover(ctx context.Context, dir string) (Process, error) {
 func (l *Launcher) Destroy(ctx context.Context, p Process) error {
 	if pp, ok := p.(*process); ok {
 		pp.abort()
+		if pp.endedClean() {
+			// The usual end of a container: nothing to kill, and no
+			// need to read every process of the host to be sure.
+			return nil
+		}
 	}
 	if err := killContainer(ctx, p.Pid(), p.StartTicks()); err != nil {
 		return fmt.Errorf("kill container of supervisor %d: %w", p.Pid(), err)

@@ -2,7 +2,9 @@ package launcher
 
 import (
 	"context"
+	"fmt"
 	"os"
+	"os/exec"
 	"os/user"
 	"path/filepath"
 	"strconv"
@@ -14,8 +16,23 @@ import (
 	"github.com/gomesos/mesos/core/agent/containerizer/procfs"
 )
 
+// selfMainEnv makes the test binary a self-supervised program: it prints
+// a line, leaves a background process behind and exits 3.
+const selfMainEnv = "GOMESOS_TEST_SELF_SUPERVISED_MAIN"
+
 func TestMain(m *testing.M) {
 	MaybeRunHelper()
+	if os.Getenv(selfMainEnv) != "" {
+		os.Exit(RunSelfSupervised(func() int {
+			fmt.Println("ran as", os.Getpid())
+			c := exec.Command("/bin/sh", "-c", "setsid sleep 100 & echo $! > leftover")
+			if err := c.Run(); err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				return 1
+			}
+			return 3
+		}))
+	}
 	os.Exit(m.Run())
 }
 
@@ -212,6 +229,22 @@ func TestCommandExitKillsLeftovers(t *testing.T) {
 	if q, err := procfs.Stat(pid); err == nil && !q.Zombie() {
 		t.Fatalf("the command's daemonized child %d survived it", pid)
 	}
+	// The supervisor killed the child and saw nothing left, so a destroy
+	// of the ended container need not look for processes.
+	if !p.(*process).endedClean() {
+		t.Error("the supervisor did not record a clean end after killing the leftovers")
+	}
+}
+
+func TestFailedStartIsNotClean(t *testing.T) {
+	f := newFixture(t)
+	spec := f.spec("/bin/true")
+	spec.PreExec = []string{"exit 1"}
+	p := f.start(spec)
+	wait(t, p, 10*time.Second)
+	if p.(*process).endedClean() {
+		t.Error("a container whose pre-exec command failed is marked clean: its destroy would not look for processes")
+	}
 }
 
 func TestPIDNamespace(t *testing.T) {
@@ -264,6 +297,44 @@ func TestRlimitsAndUser(t *testing.T) {
 	}
 	if got, want := f.read("stdout"), "123\n"+nobody.Uid+"\n"; got != want {
 		t.Errorf("stdout = %q, want %q", got, want)
+	}
+}
+
+// Without rlimits the supervisor forks the command itself, switching user
+// and directory between fork and exec.
+func TestUserWithoutRlimits(t *testing.T) {
+	f := newFixture(t)
+	for d := f.sandbox; d != filepath.Clean(os.TempDir()) && d != "/"; d = filepath.Dir(d) {
+		if err := os.Chmod(d, 0o777); err != nil {
+			t.Fatal(err)
+		}
+	}
+	nobody, err := user.Lookup("nobody")
+	if err != nil {
+		t.Skip("no user nobody")
+	}
+	spec := f.spec("/bin/sh", "-c", `id -u; id -g; pwd`)
+	spec.User = "nobody"
+	p := f.start(spec)
+	st := wait(t, p, 10*time.Second)
+	if !st.WaitStatus.Exited() || st.WaitStatus.ExitStatus() != 0 {
+		t.Fatalf("exit status = %v; stderr %q", st, f.read("stderr"))
+	}
+	if got, want := f.read("stdout"), nobody.Uid+"\n"+nobody.Gid+"\n"+f.sandbox+"\n"; got != want {
+		t.Errorf("stdout = %q, want %q", got, want)
+	}
+}
+
+func TestUnknownUser(t *testing.T) {
+	f := newFixture(t)
+	spec := f.spec("/bin/true")
+	spec.User = "no-such-user-anywhere"
+	st := wait(t, f.start(spec), 10*time.Second)
+	if !st.WaitStatus.Exited() || st.WaitStatus.ExitStatus() != 126 {
+		t.Fatalf("unknown user: exit status = %v, want 126", st)
+	}
+	if got := f.read("stderr"); !strings.Contains(got, "no-such-user-anywhere") {
+		t.Errorf("stderr = %q, want the user named", got)
 	}
 }
 
@@ -339,5 +410,82 @@ func TestRecoverNeverLaunched(t *testing.T) {
 	}
 	if _, err := New(Options{}).Recover(context.Background(), f.dir); err != ErrNotLaunched {
 		t.Fatalf("Recover = %v, want ErrNotLaunched", err)
+	}
+}
+
+// A self-supervised command is the container's only first process: it
+// waits for the go-ahead, and when it ends the leftovers are killed and
+// its status checkpointed, as the supervisor would.
+func TestSelfSupervised(t *testing.T) {
+	f := newFixture(t)
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := f.spec(exe)
+	spec.Env = append(spec.Env, selfMainEnv+"=1")
+	spec.SelfSupervised = true
+	p, err := f.l.Fork(context.Background(), f.dir, spec)
+	if err != nil {
+		t.Fatalf("Fork: %v", err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = f.l.Destroy(ctx, p)
+	})
+	time.Sleep(200 * time.Millisecond)
+	if out := f.read("stdout"); out != "" {
+		t.Fatalf("the command ran before the go-ahead: %q", out)
+	}
+	if exe2, err := os.Readlink(fmt.Sprintf("/proc/%d/exe", p.Pid())); err != nil || exe2 != exe {
+		t.Errorf("the container's first process runs %q (%v), want the command itself", exe2, err)
+	}
+	if err := p.Continue(); err != nil {
+		t.Fatal(err)
+	}
+	st := wait(t, p, 10*time.Second)
+	if !st.Known || !st.WaitStatus.Exited() || st.WaitStatus.ExitStatus() != 3 {
+		t.Fatalf("exit status = %v, want exited with status 3", st)
+	}
+	if got, want := f.read("stdout"), fmt.Sprintf("ran as %d\n", p.Pid()); got != want {
+		t.Errorf("stdout = %q, want %q", got, want)
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(f.read("leftover")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q, err := procfs.Stat(pid); err == nil && !q.Zombie() {
+		t.Errorf("the command's daemonized child %d survived it", pid)
+	}
+	if !p.(*process).endedClean() {
+		t.Error("no clean end recorded")
+	}
+	// What a restarted agent finds.
+	rec, err := f.l.Recover(context.Background(), f.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-rec.Done()
+	if st := rec.ExitStatus(); !st.Known || st.WaitStatus.ExitStatus() != 3 {
+		t.Errorf("recovered exit status = %v, want exited with status 3", st)
+	}
+}
+
+func TestSelfSupervisedSpecLimits(t *testing.T) {
+	for name, change := range map[string]func(*Spec){
+		"namespaces": func(s *Spec) { s.CloneFlags = syscall.CLONE_NEWPID },
+		"mounts":     func(s *Spec) { s.Mounts = []Mount{{Target: "/x"}} },
+		"pre-exec":   func(s *Spec) { s.PreExec = []string{"true"} },
+		"rlimits":    func(s *Spec) { s.Rlimits = []Rlimit{{Resource: syscall.RLIMIT_NOFILE, Soft: 1, Hard: 1}} },
+	} {
+		s := &Spec{Argv: []string{"/bin/true"}, WorkDir: "/", Stdout: "/dev/null", Stderr: "/dev/null", SelfSupervised: true}
+		if err := s.Validate(); err != nil {
+			t.Fatalf("plain self-supervised spec: %v", err)
+		}
+		change(s)
+		if err := s.Validate(); err == nil {
+			t.Errorf("self-supervised spec with %s accepted", name)
+		}
 	}
 }

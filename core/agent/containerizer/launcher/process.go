@@ -32,6 +32,8 @@ type process struct {
 	mu     sync.Mutex
 	sync   *os.File // the write end of the go-ahead pipe; nil once used
 	status ExitStatus
+	// clean: the supervisor exited normally and left no process behind.
+	clean bool
 
 	done chan struct{}
 }
@@ -79,13 +81,29 @@ func (p *process) abort() {
 // (written by the supervisor) wins over fallback, which is what we saw of
 // the supervisor itself.
 func (p *process) finish(fallback ExitStatus) {
-	st, err := readStatus(p.dir)
+	st, clean, err := readStatus(p.dir)
 	if err != nil || !st.Known {
-		st = fallback
+		st, clean = fallback, false
 	}
 	p.mu.Lock()
 	p.status = st
+	p.clean = clean
 	p.mu.Unlock()
 	p.abort()
 	close(p.done)
+}
+
+// endedClean reports whether the supervisor has exited and left nothing
+// running: its status file says it killed and reaped every descendant,
+// and while it lived every orphan of the container was its descendant
+// (it is a child subreaper).
+func (p *process) endedClean() bool {
+	select {
+	case <-p.done:
+	default:
+		return false
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.clean
 }

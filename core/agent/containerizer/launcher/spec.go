@@ -27,6 +27,9 @@ type Spec struct {
 	// (created when missing).
 	Stdout string `json:"stdout"`
 	Stderr string `json:"stderr"`
+	// Stdin is a file (a FIFO) the command reads as its stdin; empty is
+	// /dev/null.
+	Stdin string `json:"stdin,omitempty"`
 	// CloneFlags are the CLONE_NEW* flags of the namespaces the container
 	// is created in.
 	CloneFlags uintptr `json:"clone_flags,omitempty"`
@@ -37,6 +40,13 @@ type Spec struct {
 	PreExec []string `json:"pre_exec,omitempty"`
 	// Rlimits are set for the command.
 	Rlimits []Rlimit `json:"rlimits,omitempty"`
+	// SelfSupervised starts the command itself as the container's first
+	// process, without a supervisor: the command is a program that runs
+	// RunSelfSupervised (the agent's command executor), which plays the
+	// supervisor's part in its own process. It cannot be combined with
+	// namespaces, mounts, pre-exec commands or rlimits, which need the
+	// supervisor.
+	SelfSupervised bool `json:"self_supervised,omitempty"`
 }
 
 // Mount is one mount(2) call. A bind mount (MS_BIND) with MS_RDONLY is
@@ -67,6 +77,9 @@ func (s *Spec) Validate() error {
 	if s.Stdout == "" || s.Stderr == "" {
 		return errors.New("launch spec has no stdout or stderr path")
 	}
+	if s.SelfSupervised && !s.SelfSupervisable() {
+		return errors.New("a self-supervised command cannot have namespaces, mounts, pre-exec commands or rlimits")
+	}
 	return nil
 }
 
@@ -96,4 +109,10 @@ func (s *Spec) program() string {
 		return s.Path
 	}
 	return s.Argv[0]
+}
+
+// SelfSupervisable reports whether the spec asks for nothing that only
+// the supervisor can do.
+func (s *Spec) SelfSupervisable() bool {
+	return s.CloneFlags == 0 && len(s.Mounts) == 0 && len(s.PreExec) == 0 && len(s.Rlimits) == 0
 }

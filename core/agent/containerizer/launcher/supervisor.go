@@ -31,15 +31,16 @@ func supervise(dir string) int {
 
 	// fail reports a failure to start the command where the task's owner
 	// sees it (the sandbox's stderr) and checkpoints it as exit status 1.
-	fail := func(format string, args ...any) int {
+	failWith := func(code int, format string, args ...any) int {
 		msg := fmt.Sprintf(format, args...)
 		log.Error(msg)
 		fmt.Fprintln(stderr, msg)
-		if err := writeStatus(dir, exitedStatus(1)); err != nil {
+		if err := writeStatus(dir, exitedStatus(code), false); err != nil {
 			log.Error("checkpoint exit status", "err", err)
 		}
-		return 1
+		return code
 	}
+	fail := func(format string, args ...any) int { return failWith(1, format, args...) }
 
 	spec, err := readSpec(dir)
 	if err != nil {
@@ -80,17 +81,14 @@ func supervise(dir string) int {
 		}
 	}
 
-	devnull, err := os.Open(os.DevNull)
+	stdin, err := openStdin(spec.Stdin)
 	if err != nil {
-		return fail("Failed to open %s: %v", os.DevNull, err)
+		return fail("Failed to open the command's stdin: %v", err)
 	}
-	pid, err := syscall.ForkExec("/proc/self/exe", []string{execArg0, dir}, &syscall.ProcAttr{
-		Env:   []string{helperEnv + "=" + modeExec},
-		Files: []uintptr{devnull.Fd(), stdout.Fd(), stderr.Fd()},
-	})
-	devnull.Close()
+	pid, code, err := startCommand(dir, spec, []uintptr{stdin.Fd(), stdout.Fd(), stderr.Fd()})
+	stdin.Close()
 	if err != nil {
-		return fail("Failed to start the command: %v", err)
+		return failWith(code, "%v", err)
 	}
 	log.Info("started the command", "command_pid", pid)
 
@@ -102,43 +100,57 @@ func supervise(dir string) int {
 		}
 	}()
 
-	status := reapUntil(pid, log)
-	log.Info("command ended", "status", ExitStatus{WaitStatus: status, Known: true}.String())
-	killLeftovers(log)
-	if err := writeStatus(dir, status); err != nil {
+	status, usage := reapUntil(pid, log)
+	log.Info("command ended", "status", ExitStatus{WaitStatus: status, Known: true}.String(),
+		"user_cpu", timeval(usage.Utime), "system_cpu", timeval(usage.Stime))
+	clean := killLeftovers(log)
+	if err := writeStatus(dir, status, clean); err != nil {
 		log.Error("checkpoint exit status", "err", err)
 	}
 	return exitCode(status)
 }
 
 // reapUntil reaps children (the command and adopted orphans) until the
-// command is reaped, and returns its wait status.
-func reapUntil(pid int, log *slog.Logger) syscall.WaitStatus {
+// command is reaped, and returns its wait status and resource usage (the
+// command's and that of the descendants it waited for).
+func reapUntil(pid int, log *slog.Logger) (syscall.WaitStatus, syscall.Rusage) {
 	for {
 		var ws syscall.WaitStatus
-		wpid, err := syscall.Wait4(-1, &ws, 0, nil)
+		var ru syscall.Rusage
+		wpid, err := syscall.Wait4(-1, &ws, 0, &ru)
 		switch {
 		case errors.Is(err, syscall.EINTR):
 			continue
 		case err != nil:
 			log.Error("wait for the command", "err", err)
-			return killedStatus()
+			return killedStatus(), syscall.Rusage{}
 		case wpid == pid:
-			return ws
+			return ws, ru
 		}
 	}
 }
 
+func timeval(tv syscall.Timeval) time.Duration {
+	return time.Duration(tv.Sec)*time.Second + time.Duration(tv.Usec)*time.Microsecond
+}
+
 // killLeftovers kills and reaps whatever the command left running: a
-// container ends with its command, as in Mesos.
-func killLeftovers(log *slog.Logger) {
+// container ends with its command, as in Mesos. It reports whether it saw
+// nothing left in the end.
+func killLeftovers(log *slog.Logger) bool {
+	if noChildren() {
+		// Every orphan of the container is re-parented to us (a child
+		// subreaper), so no children means no descendants: the usual
+		// case, known without reading every process of the host.
+		return true
+	}
 	self := selfInProc()
 	deadline := time.Now().Add(5 * time.Second)
 	for time.Now().Before(deadline) {
 		all, err := procfs.All()
 		if err != nil {
 			log.Error("list leftover processes", "err", err)
-			return
+			return false
 		}
 		left := 0
 		for _, p := range procfs.Descendants(all, self) {
@@ -155,12 +167,30 @@ func killLeftovers(log *slog.Logger) {
 			}
 		}
 		if left == 0 {
-			return
+			return true
 		}
 		if left > 0 {
 			log.Info("killed processes the command left behind", "count", left)
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+	log.Error("processes the command left behind survive")
+	return false
+}
+
+// noChildren reaps exited children and reports whether none is left.
+func noChildren() bool {
+	for {
+		var ws syscall.WaitStatus
+		wpid, err := syscall.Wait4(-1, &ws, syscall.WNOHANG, nil)
+		switch {
+		case errors.Is(err, syscall.ECHILD):
+			return true
+		case errors.Is(err, syscall.EINTR) || (err == nil && wpid > 0):
+			continue
+		default:
+			return false // children still running (wpid 0), or an error
+		}
 	}
 }
 
@@ -188,4 +218,22 @@ func exitCode(ws syscall.WaitStatus) int {
 	default:
 		return 1
 	}
+}
+
+// openStdin opens the command's stdin: /dev/null, or the given file. A
+// FIFO is opened without waiting for a writer (the agent holds one open
+// already), then made blocking again for the command.
+func openStdin(path string) (*os.File, error) {
+	if path == "" {
+		return os.Open(os.DevNull)
+	}
+	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if err := unix.SetNonblock(fd, false); err != nil {
+		unix.Close(fd)
+		return nil, fmt.Errorf("make %s blocking: %w", path, err)
+	}
+	return os.NewFile(uintptr(fd), path), nil
 }

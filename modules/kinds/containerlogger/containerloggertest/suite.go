@@ -45,6 +45,7 @@ func Run(t *testing.T, f Fixture) {
 		{"Output", output},
 		{"TwoContainers", twoContainers},
 		{"RecoverThenPrepare", recoverThenPrepare},
+		{"RecoveredContainerKeepsLogging", recoveredKeepsLogging},
 		{"WriteUnknownContainer", writeUnknown},
 	} {
 		t.Run(ct.name, func(t *testing.T) { ct.run(t, f) })
@@ -257,6 +258,35 @@ func recoverThenPrepare(t *testing.T, f Fixture) {
 	errs.close(t)
 	check(t, f, old, containerlogger.Stream_STDOUT, []byte("before restart\n"))
 	check(t, f, c, containerlogger.Stream_STDOUT, []byte("after restart\n"))
+}
+
+// recoveredKeepsLogging: a container runs on through an agent restart.
+// What it writes afterwards goes where its output went before, through
+// the new agent's logger (for FORWARD streams, its Write): the logger's
+// Recover must rebuild whatever it keeps per container.
+func recoveredKeepsLogging(t *testing.T, f Fixture) {
+	first := f.New(t)
+	if _, err := first.Recover(ctx(t), &containerlogger.RecoverRequest{}); err != nil {
+		t.Fatal(err)
+	}
+	c := NewContainer(t, "running")
+	out, errs := open(t, first, c)
+	out.write(t, []byte("out before restart\n"))
+	errs.write(t, []byte("err before restart\n"))
+
+	// The agent goes away without closing the streams: the container
+	// runs on, and the next agent's logger recovers it.
+	second := f.New(t)
+	if _, err := second.Recover(ctx(t), &containerlogger.RecoverRequest{Containers: []*containerlogger.Container{c}}); err != nil {
+		t.Fatalf("Recover = %v", err)
+	}
+	out.logger, errs.logger = second, second
+	out.write(t, []byte("out after restart\n"))
+	errs.write(t, []byte("err after restart\n"))
+	out.close(t)
+	errs.close(t)
+	check(t, f, c, containerlogger.Stream_STDOUT, []byte("out before restart\nout after restart\n"))
+	check(t, f, c, containerlogger.Stream_STDERR, []byte("err before restart\nerr after restart\n"))
 }
 
 func writeUnknown(t *testing.T, f Fixture) {

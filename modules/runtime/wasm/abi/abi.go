@@ -46,6 +46,7 @@ import (
 	"strings"
 
 	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/reflect/protoregistry"
 )
 
 // Version is the ABI version this package describes.
@@ -126,4 +127,23 @@ func MethodName(sd protoreflect.ServiceDescriptor, n uint32) string {
 		return fmt.Sprintf("method %d", n)
 	}
 	return string(sd.Methods().Get(int(n - 1)).Name())
+}
+
+// KindService is the .proto service of a kind ("Allocator" →
+// gomesos.modules.allocator.v1.Allocator), found by its full name in the
+// registry of linked protobuf files, so that it does not matter which
+// .proto file of the kind's package declares it. The caller must link the
+// kind's Go package (modules/kinds/<kind>). It panics if the service is
+// not linked, which is a programming error in a kind adapter.
+func KindService(kind string) protoreflect.ServiceDescriptor {
+	name := protoreflect.FullName("gomesos.modules." + strings.ToLower(kind) + ".v1." + kind)
+	d, err := protoregistry.GlobalFiles.FindDescriptorByName(name)
+	if err != nil {
+		panic(fmt.Sprintf("abi: service %s of kind %s is not linked: %v", name, kind, err))
+	}
+	sd, ok := d.(protoreflect.ServiceDescriptor)
+	if !ok {
+		panic(fmt.Sprintf("abi: %s is a %T, not a service", name, d))
+	}
+	return sd
 }

@@ -36,6 +36,7 @@ func main() {
 		plugin.ContainerLogger("sandbox-logger", func(p map[string]string) (containerlogger.ContainerLogger, error) {
 			return logger.NewSandbox(p)
 		}),
+		plugin.ContainerLogger("logrotate-logger", logger.NewLogrotate),
 		plugin.MasterContender("standalone-contender", func(p map[string]string) (mastercontender.MasterContender, error) {
 			return contender.Catalog()["standalone"](p)
 		}),

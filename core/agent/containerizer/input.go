@@ -1,0 +1,133 @@
+package containerizer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/gomesos/mesos/core/proto/mesospb"
+)
+
+// Errors of AttachInput.
+var (
+	// ErrNoInput: the container was launched without an input stream
+	// (only LAUNCH_NESTED_CONTAINER_SESSION containers have one here).
+	ErrNoInput = errors.New("container was launched without an input stream")
+	// ErrInputAttached: another client is attached to the input.
+	ErrInputAttached = errors.New("another client is attached to the container's input")
+	// ErrInputClosed: a client already sent end of file.
+	ErrInputClosed = errors.New("the container's input was closed")
+)
+
+// stdinFIFO is the named pipe in a container's runtime directory that is
+// its command's stdin when it was launched with an input stream.
+const stdinFIFO = "stdin"
+
+// input is a container's stdin stream, Mesos's I/O switchboard reduced to
+// its input side: a FIFO whose write end the containerizer holds for the
+// container's life (so the command does not see end of file between two
+// attached clients) and closes on the end of file a client sends.
+type input struct {
+	mu       sync.Mutex
+	f        *os.File // the write end (opened read-write, see openInput); nil once closed
+	attached bool
+}
+
+// openInput makes the FIFO in dir and opens it. It is opened read-write,
+// which never blocks on a FIFO, before the command opens it read-only:
+// the command then never waits for a writer and sees end of file only
+// once this end is closed. Non-blocking mode makes writes go through the
+// runtime's poller, so that a write to a command that does not read can
+// be abandoned (AttachedInput.Write's context).
+func openInput(dir string) (*input, string, error) {
+	path := filepath.Join(dir, stdinFIFO)
+	if err := unix.Mkfifo(path, 0o600); err != nil && !errors.Is(err, os.ErrExist) {
+		return nil, "", fmt.Errorf("create stdin FIFO: %w", err)
+	}
+	fd, err := unix.Open(path, unix.O_RDWR|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, "", fmt.Errorf("open stdin FIFO: %w", err)
+	}
+	return &input{f: os.NewFile(uintptr(fd), path)}, path, nil
+}
+
+// close ends the stream (container destroyed, or end of file).
+func (in *input) close() {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if in.f != nil {
+		in.f.Close()
+		in.f = nil
+	}
+}
+
+// AttachedInput is one client's hold on a container's stdin. Only one
+// client is attached at a time, as in Mesos.
+type AttachedInput struct {
+	in   *input
+	once sync.Once
+}
+
+// AttachInput attaches to the stdin of a running container launched with
+// LaunchRequest.Input.
+func (c *Containerizer) AttachInput(id *mesospb.ContainerID) (*AttachedInput, error) {
+	c.mu.Lock()
+	ct := c.containers[key(id)]
+	c.mu.Unlock()
+	if ct == nil {
+		return nil, fmt.Errorf("attach input of container %s: %w", key(id), ErrUnknownContainer)
+	}
+	in := ct.input
+	if in == nil {
+		return nil, fmt.Errorf("attach input of container %s: %w", key(id), ErrNoInput)
+	}
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	switch {
+	case in.f == nil:
+		return nil, fmt.Errorf("attach input of container %s: %w", key(id), ErrInputClosed)
+	case in.attached:
+		return nil, fmt.Errorf("attach input of container %s: %w", key(id), ErrInputAttached)
+	}
+	in.attached = true
+	_ = in.f.SetWriteDeadline(time.Time{}) // an earlier client's abandoned write set it
+	return &AttachedInput{in: in}, nil
+}
+
+// Write writes data to the container's stdin, blocking while the pipe is
+// full, until ctx ends.
+func (a *AttachedInput) Write(ctx context.Context, data []byte) error {
+	a.in.mu.Lock()
+	f := a.in.f
+	a.in.mu.Unlock()
+	if f == nil {
+		return ErrInputClosed
+	}
+	stop := context.AfterFunc(ctx, func() { _ = f.SetWriteDeadline(time.Now()) })
+	defer stop()
+	if _, err := f.Write(data); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return fmt.Errorf("write to the container's stdin: %w", err)
+	}
+	return nil
+}
+
+// CloseInput sends end of file: the container's stdin is closed for good.
+func (a *AttachedInput) CloseInput() { a.in.close() }
+
+// Detach lets another client attach; the stdin stays open.
+func (a *AttachedInput) Detach() {
+	a.once.Do(func() {
+		a.in.mu.Lock()
+		a.in.attached = false
+		a.in.mu.Unlock()
+	})
+}

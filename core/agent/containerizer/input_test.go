@@ -1,0 +1,90 @@
+package containerizer
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"google.golang.org/protobuf/proto"
+
+	"github.com/gomesos/mesos/core/proto/mesospb"
+	"github.com/gomesos/mesos/modules/kinds/isolator"
+)
+
+// A container launched with an input stream reads what clients write, one
+// client at a time, across clients, until one sends end of file.
+func TestInputReachesTheCommand(t *testing.T) {
+	h := newReal(t)
+	cfg := &isolator.ContainerConfig{CommandInfo: &mesospb.CommandInfo{Value: proto.String("cat; echo done")}, Directory: h.sandbox}
+	id := containerID("with-input")
+	if err := h.c.Launch(context.Background(), id, LaunchRequest{Config: cfg, Input: true}); err != nil {
+		t.Fatalf("Launch: %v", err)
+	}
+	ctx := context.Background()
+	first, err := h.c.AttachInput(id)
+	if err != nil {
+		t.Fatalf("AttachInput: %v", err)
+	}
+	if _, err := h.c.AttachInput(id); !errors.Is(err, ErrInputAttached) {
+		t.Fatalf("second AttachInput while attached: %v, want ErrInputAttached", err)
+	}
+	if err := first.Write(ctx, []byte("one\n")); err != nil {
+		t.Fatal(err)
+	}
+	first.Detach()
+	// The command must not have seen end of file between the clients.
+	time.Sleep(100 * time.Millisecond)
+	if strings.Contains(h.file("stdout"), "done") {
+		t.Fatal("the command saw end of file when the first client detached")
+	}
+	second, err := h.c.AttachInput(id)
+	if err != nil {
+		t.Fatalf("AttachInput after Detach: %v", err)
+	}
+	if err := second.Write(ctx, []byte("two\n")); err != nil {
+		t.Fatal(err)
+	}
+	second.CloseInput()
+	second.Detach()
+	term := h.wait(h.c, "with-input")
+	if !term.Status.WaitStatus.Exited() || term.Status.WaitStatus.ExitStatus() != 0 {
+		t.Fatalf("termination %v", term.Status)
+	}
+	if got := h.file("stdout"); got != "one\ntwo\ndone\n" {
+		t.Errorf("stdout = %q, want the input echoed and then done", got)
+	}
+	if _, err := h.c.AttachInput(id); !errors.Is(err, ErrUnknownContainer) {
+		t.Errorf("AttachInput after the end: %v, want ErrUnknownContainer", err)
+	}
+}
+
+func TestInputErrors(t *testing.T) {
+	h := newReal(t)
+	h.launch("no-input", "sleep 30", nil)
+	if _, err := h.c.AttachInput(containerID("no-input")); !errors.Is(err, ErrNoInput) {
+		t.Errorf("AttachInput without an input stream: %v, want ErrNoInput", err)
+	}
+	cfg := &isolator.ContainerConfig{CommandInfo: &mesospb.CommandInfo{Value: proto.String("sleep 30")}, Directory: h.sandbox}
+	id := containerID("closed-input")
+	if err := h.c.Launch(context.Background(), id, LaunchRequest{Config: cfg, Input: true}); err != nil {
+		t.Fatalf("Launch: %v", err)
+	}
+	in, err := h.c.AttachInput(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A command that does not read: a write fills the pipe and blocks
+	// until the client gives up.
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	if err := in.Write(ctx, make([]byte, 1<<20)); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("write to a command that does not read: %v, want the context's deadline", err)
+	}
+	in.CloseInput()
+	in.Detach()
+	if _, err := h.c.AttachInput(id); !errors.Is(err, ErrInputClosed) {
+		t.Errorf("AttachInput after end of file: %v, want ErrInputClosed", err)
+	}
+}
