@@ -66,10 +66,15 @@ type genericApprover struct {
 
 func (a genericApprover) approve(o *authorizer.Object) (bool, error) {
 	object := Entity{Type: Any}
+	var value [1]string // on the stack: decide keeps nothing
 	if o != nil {
-		var err error
-		if object, err = genericObject(a.action, o); err != nil {
+		v, err := genericObject(a.action, o)
+		if err != nil {
 			return false, err
+		}
+		if v.some {
+			value[0] = v.value
+			object = Entity{Type: Some, Values: value[:]}
 		}
 	}
 	return decide(a.rules, a.subject, object, a.permissive), nil

@@ -21,55 +21,66 @@ func userOf(c *mesospb.CommandInfo) (string, bool) {
 	return "", false
 }
 
+// objectValue is the object of a request of the generic kind: one value
+// (some), or ANY. It is not an Entity so that deciding it allocates
+// nothing (genericApprover.approve).
+type objectValue struct {
+	value string
+	some  bool
+}
+
+func one(v string) objectValue { return objectValue{value: v, some: true} }
+
 // genericObject is the object of a request (o non-nil) for an action of
-// the generic kind, as Mesos's LocalAuthorizerObjectApprover reads it.
-func genericObject(action authorizer.Action, o *authorizer.Object) (Entity, error) {
-	anyObject := Entity{Type: Any}
+// the generic kind, as Mesos's LocalAuthorizerObjectApprover reads it:
+// one value, or ANY.
+func genericObject(action authorizer.Action, o *authorizer.Object) (objectValue, error) {
+	anyObject := objectValue{}
 	switch action {
 	case authorizer.Action_GET_ENDPOINT_WITH_PATH:
 		if o.Value == nil {
-			return Entity{}, errMissing(action, "value (the path)")
+			return objectValue{}, errMissing(action, "value (the path)")
 		}
-		return some(o.GetValue()), nil
+		return one(o.GetValue()), nil
 
 	case authorizer.Action_TEARDOWN_FRAMEWORK:
 		switch {
 		case o.GetFrameworkInfo() != nil:
-			return some(o.GetFrameworkInfo().GetPrincipal()), nil
+			return one(o.GetFrameworkInfo().GetPrincipal()), nil
 		case o.Value != nil:
-			return some(o.GetValue()), nil
+			return one(o.GetValue()), nil
 		}
 		return anyObject, nil
 
 	case authorizer.Action_DESTROY_VOLUME:
 		switch {
 		case o.GetResource() != nil:
-			return some(o.GetResource().GetDisk().GetPersistence().GetPrincipal()), nil
+			return one(o.GetResource().GetDisk().GetPersistence().GetPrincipal()), nil
 		case o.Value != nil:
-			return some(o.GetValue()), nil
+			return one(o.GetValue()), nil
 		}
 		return anyObject, nil
 
 	case authorizer.Action_UNRESERVE_RESOURCES:
 		switch r := o.GetResource(); {
 		case r != nil && len(r.GetReservations()) > 0:
-			return some(r.GetReservations()[len(r.GetReservations())-1].GetPrincipal()), nil
+			return one(r.GetReservations()[len(r.GetReservations())-1].GetPrincipal()), nil
 		case r != nil:
-			return some(r.GetReservation().GetPrincipal()), nil
+			return one(r.GetReservation().GetPrincipal()), nil
 		case o.Value != nil:
-			return some(o.GetValue()), nil
+			return one(o.GetValue()), nil
 		}
 		return anyObject, nil
 
 	case authorizer.Action_RUN_TASK:
 		if u, ok := userOf(o.GetTaskInfo().GetCommand()); ok {
-			return some(u), nil
+			return one(u), nil
 		}
 		if u, ok := userOf(o.GetTaskInfo().GetExecutor().GetCommand()); ok {
-			return some(u), nil
+			return one(u), nil
 		}
 		if o.GetFrameworkInfo() != nil {
-			return some(o.GetFrameworkInfo().GetUser()), nil
+			return one(o.GetFrameworkInfo().GetUser()), nil
 		}
 		return anyObject, nil
 
@@ -77,79 +88,79 @@ func genericObject(action authorizer.Action, o *authorizer.Object) (Entity, erro
 		authorizer.Action_REMOVE_NESTED_CONTAINER, authorizer.Action_KILL_NESTED_CONTAINER,
 		authorizer.Action_WAIT_NESTED_CONTAINER:
 		if u, ok := userOf(o.GetExecutorInfo().GetCommand()); ok {
-			return some(u), nil
+			return one(u), nil
 		}
 		if f := o.GetFrameworkInfo(); f != nil && f.User != nil {
-			return some(f.GetUser()), nil
+			return one(f.GetUser()), nil
 		}
 		if o.GetContainerId() != nil {
-			return some(o.GetContainerId().GetValue()), nil
+			return one(o.GetContainerId().GetValue()), nil
 		}
 		return anyObject, nil
 
 	case authorizer.Action_ACCESS_SANDBOX:
 		if u, ok := userOf(o.GetExecutorInfo().GetCommand()); ok {
-			return some(u), nil
+			return one(u), nil
 		}
 		if o.GetFrameworkInfo() != nil {
-			return some(o.GetFrameworkInfo().GetUser()), nil
+			return one(o.GetFrameworkInfo().GetUser()), nil
 		}
 		return anyObject, nil
 
 	case authorizer.Action_VIEW_FRAMEWORK:
 		if o.GetFrameworkInfo() == nil {
-			return Entity{}, errMissing(action, "framework_info")
+			return objectValue{}, errMissing(action, "framework_info")
 		}
-		return some(o.GetFrameworkInfo().GetUser()), nil
+		return one(o.GetFrameworkInfo().GetUser()), nil
 
 	case authorizer.Action_VIEW_TASK:
 		if o.GetTask() == nil && o.GetTaskInfo() == nil {
-			return Entity{}, errMissing(action, "task or task_info")
+			return objectValue{}, errMissing(action, "task or task_info")
 		}
 		if o.GetFrameworkInfo() == nil {
-			return Entity{}, errMissing(action, "framework_info")
+			return objectValue{}, errMissing(action, "framework_info")
 		}
 		if t := o.GetTask(); t != nil && t.User != nil {
-			return some(t.GetUser()), nil
+			return one(t.GetUser()), nil
 		}
 		if u, ok := userOf(o.GetTaskInfo().GetCommand()); ok {
-			return some(u), nil
+			return one(u), nil
 		}
 		if u, ok := userOf(o.GetTaskInfo().GetExecutor().GetCommand()); ok {
-			return some(u), nil
+			return one(u), nil
 		}
-		return some(o.GetFrameworkInfo().GetUser()), nil
+		return one(o.GetFrameworkInfo().GetUser()), nil
 
 	case authorizer.Action_VIEW_EXECUTOR:
 		if o.GetExecutorInfo() == nil || o.GetFrameworkInfo() == nil {
-			return Entity{}, errMissing(action, "executor_info and framework_info")
+			return objectValue{}, errMissing(action, "executor_info and framework_info")
 		}
 		if u, ok := userOf(o.GetExecutorInfo().GetCommand()); ok {
-			return some(u), nil
+			return one(u), nil
 		}
-		return some(o.GetFrameworkInfo().GetUser()), nil
+		return one(o.GetFrameworkInfo().GetUser()), nil
 
 	case authorizer.Action_LAUNCH_NESTED_CONTAINER, authorizer.Action_LAUNCH_NESTED_CONTAINER_SESSION:
 		if o.GetCommandInfo() != nil {
 			if u, ok := userOf(o.GetCommandInfo()); ok {
-				return some(u), nil
+				return one(u), nil
 			}
 			return anyObject, nil
 		}
 		if u, ok := userOf(o.GetExecutorInfo().GetCommand()); ok {
-			return some(u), nil
+			return one(u), nil
 		}
 		if f := o.GetFrameworkInfo(); f != nil && f.User != nil {
-			return some(f.GetUser()), nil
+			return one(f.GetUser()), nil
 		}
 		return anyObject, nil
 
 	case authorizer.Action_VIEW_CONTAINER:
 		if u, ok := userOf(o.GetExecutorInfo().GetCommand()); ok {
-			return some(u), nil
+			return one(u), nil
 		}
 		if f := o.GetFrameworkInfo(); f != nil && f.User != nil {
-			return some(f.GetUser()), nil
+			return one(f.GetUser()), nil
 		}
 		return anyObject, nil
 	}

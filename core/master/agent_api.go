@@ -1,6 +1,7 @@
 package master
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -71,38 +72,26 @@ func (m *Master) serveAgentSubscribe(w http.ResponseWriter, r *http.Request, cod
 	if !m.admitAgentRequest(w, r) {
 		return
 	}
-	// Registration takes three steps: the loop checks the agent and gives
-	// a new one its id; the registry admits it (a write the loop must not
-	// wait for, so this handler does); the loop takes the agent in.
-	var plan *registration
-	var planErr error
-	if err := m.call(r.Context(), func() { plan, planErr = m.planRegistration(call.GetSubscribe()) }); err != nil {
-		http.Error(w, err.Error(), http.StatusServiceUnavailable)
+	// Registration takes up to three steps: the loop checks the agent and
+	// gives a new one its id; the registry admits it (a write the loop
+	// must not wait for, so this handler does); the loop takes the agent
+	// in. An agent the registry already holds as it is (one coming back
+	// after a failover) needs no write, so the loop checks and takes it in
+	// at once: one trip through the loop instead of two.
+	plan, err := parseRegistration(call.GetSubscribe())
+	if err != nil {
+		writeRegistrationError(w, err)
 		return
 	}
-	if planErr != nil {
-		writeRegistrationError(w, planErr)
-		return
-	}
-	for _, op := range plan.ops {
-		if err := m.registrar.Apply(r.Context(), op); err != nil {
-			m.post(func() { delete(m.reregistering, plan.info.GetId().GetValue()) })
-			if errors.Is(err, registry.ErrRefused) {
-				writeRegistrationError(w, &refusal{err.Error()})
-				return
-			}
-			http.Error(w, fmt.Sprintf("failed to update the registry: %v", err), http.StatusServiceUnavailable)
-			return
-		}
-	}
-	sub := newSubscriber(uuid.New().String())
+	sub := newSpillingSubscriber(uuid.New().String())
 	var subscribed *agentmasterpb.AgentEvent
 	var a *agent
 	var regErr error
 	if err := m.call(r.Context(), func() {
-		a, subscribed, regErr = m.registerAgent(plan, sub)
+		if regErr = m.planRegistration(plan); regErr == nil && len(plan.ops) == 0 {
+			a, subscribed, regErr = m.registerAgent(plan, sub)
+		}
 	}); err != nil {
-		m.post(func() { delete(m.reregistering, plan.info.GetId().GetValue()) })
 		http.Error(w, err.Error(), http.StatusServiceUnavailable)
 		return
 	}
@@ -110,15 +99,46 @@ func (m *Master) serveAgentSubscribe(w http.ResponseWriter, r *http.Request, cod
 		writeRegistrationError(w, regErr)
 		return
 	}
-	out, err := httpapi.StartStream(w, codec, sub.id)
-	if err != nil {
-		m.post(func() { m.agentDisconnected(a, sub) })
-		return
+	if a == nil {
+		if a, subscribed, err = m.registerAfterRegistryWrite(r.Context(), w, plan, sub); err != nil {
+			return // answered
+		}
 	}
-	if out.Send(subscribed) == nil {
+	if out, err := httpapi.StartStreamWith(w, codec, sub.id, subscribed); err == nil {
 		pump(r.Context(), out, sub, 0, nil)
 	}
 	m.post(func() { m.agentDisconnected(a, sub) })
+}
+
+// registerAfterRegistryWrite applies the registry operations of a
+// registration and then takes the agent in on the loop. A failure is
+// answered here and returned.
+func (m *Master) registerAfterRegistryWrite(ctx context.Context, w http.ResponseWriter, plan *registration, sub *subscriber) (*agent, *agentmasterpb.AgentEvent, error) {
+	forget := func() { m.post(func() { delete(m.reregistering, plan.info.GetId().GetValue()) }) }
+	for _, op := range plan.ops {
+		if err := m.registrar.Apply(ctx, op); err != nil {
+			forget()
+			if errors.Is(err, registry.ErrRefused) {
+				writeRegistrationError(w, &refusal{err.Error()})
+				return nil, nil, err
+			}
+			http.Error(w, fmt.Sprintf("failed to update the registry: %v", err), http.StatusServiceUnavailable)
+			return nil, nil, err
+		}
+	}
+	var a *agent
+	var subscribed *agentmasterpb.AgentEvent
+	var regErr error
+	if err := m.call(ctx, func() { a, subscribed, regErr = m.registerAgent(plan, sub) }); err != nil {
+		forget()
+		http.Error(w, err.Error(), http.StatusServiceUnavailable)
+		return nil, nil, err
+	}
+	if regErr != nil {
+		writeRegistrationError(w, regErr)
+		return nil, nil, regErr
+	}
+	return a, subscribed, nil
 }
 
 func writeRegistrationError(w http.ResponseWriter, err error) {
@@ -149,11 +169,9 @@ type registration struct {
 	ops                                []registry.Operation
 }
 
-// planRegistration checks a SUBSCRIBE on the loop. A new agent gets its id
-// and must be admitted; one that re-registers must be reachable in the
-// registry again (after being unreachable, or admitted by an earlier
-// master), and its AgentInfo updated if it changed.
-func (m *Master) planRegistration(s *agentmasterpb.AgentCall_Subscribe) (*registration, error) {
+// parseRegistration reads a SUBSCRIBE's AgentInfo and resources, off the
+// loop: it needs nothing of the master's state.
+func parseRegistration(s *agentmasterpb.AgentCall_Subscribe) (*registration, error) {
 	info := proto.Clone(s.GetAgentInfo()).(*mesospb.AgentInfo)
 	p := &registration{s: s, info: info}
 	if err := proto.CheckInitialized(info); err != nil {
@@ -169,15 +187,24 @@ func (m *Master) planRegistration(s *agentmasterpb.AgentCall_Subscribe) (*regist
 	if p.oversubscribed, err = resources.FromProtos(s.GetOversubscribedResources()); err != nil {
 		return nil, fmt.Errorf("invalid oversubscribed resources: %w", err)
 	}
+	return p, nil
+}
+
+// planRegistration checks a parsed SUBSCRIBE on the loop. A new agent gets
+// its id and must be admitted; one that re-registers must be reachable in
+// the registry again (after being unreachable, or admitted by an earlier
+// master), and its AgentInfo updated if it changed.
+func (m *Master) planRegistration(p *registration) error {
+	info, s := p.info, p.s
 	id := info.GetId().GetValue()
 	if _, gone := m.goneAgents[id]; id != "" && gone {
-		return nil, &refusal{"agent " + id + " has been marked gone"}
+		return &refusal{"agent " + id + " has been marked gone"}
 	}
 	if m.machineDown(info.GetHostname(), s.GetAddress().GetIp()) {
-		return nil, &refusal{"agent attempted to register on a machine that is in maintenance (DOWN)"}
+		return &refusal{"agent attempted to register on a machine that is in maintenance (DOWN)"}
 	}
 	if m.markingUnreachable[id] || m.markingGone[id] || m.removing[id] {
-		return nil, &callError{http.StatusServiceUnavailable, "agent " + id + " is being removed; retry later"}
+		return &callError{http.StatusServiceUnavailable, "agent " + id + " is being removed; retry later"}
 	}
 	switch a := m.agents[id]; {
 	case id == "":
@@ -205,7 +232,7 @@ func (m *Master) planRegistration(s *agentmasterpb.AgentCall_Subscribe) (*regist
 		m.reregistering[id] = true
 		m.metrics.inc("master/messages_reregister_slave")
 	}
-	return p, nil
+	return nil
 }
 
 // registerAgent admits a new agent, or takes back one that re-registers

@@ -2,6 +2,7 @@ package master
 
 import (
 	"context"
+	"log/slog"
 
 	"google.golang.org/protobuf/proto"
 
@@ -13,14 +14,26 @@ import (
 // /frameworks, /tasks, /state-summary, /roles and the operator API's
 // GET_STATE, GET_FRAMEWORKS, GET_TASKS, GET_EXECUTORS, GET_ROLES and
 // SUBSCRIBE by VIEW_FRAMEWORK, VIEW_TASK, VIEW_EXECUTOR, VIEW_ROLE and
-// VIEW_FLAGS. The decisions are made before the document is written, in
-// two trips: the loop lists the objects, the authorizer judges them off
-// the loop (one ApproveObjects call per action), and the loop writes the
-// document consulting the view (Master.view) at its top-level loops. An
-// object that appeared in between is not shown (fail closed).
+// VIEW_FLAGS. The writers consult the view (Master.view) at their loops.
+//
+// Two ways to decide, by what the authorizer can do:
+//   - an authorizer that decides locally (authorizer.ObjectApprovers, the
+//     built-in local one) gives an approver per action, fetched off the
+//     loop; the writers ask it about each record as they reach it, as
+//     Mesos's master does with its ObjectApprovers. Nothing is listed or
+//     copied, so a filtered /state costs little more than an unfiltered one;
+//   - any other (a plugin or WASM module) is asked in two trips: the loop
+//     lists the objects, the authorizer judges them off the loop (one
+//     ApproveObjects call per action), and the writers look the decisions
+//     up. An object that appeared in between is not shown.
+// Either way an authorizer that fails denies (fail closed).
 
 // view holds the decisions; a nil view shows everything (no authorizer).
 type view struct {
+	// local is set when the authorizer decides locally; the maps below
+	// are then unused.
+	local *localView
+
 	frameworks map[string]bool
 	tasks      map[taskKey]bool
 	executors  map[executorKey]bool
@@ -32,19 +45,106 @@ type taskKey struct{ framework, task string }
 
 type executorKey struct{ framework, agent, executor string }
 
-func (v *view) framework(id string) bool { return v == nil || v.frameworks[id] }
-
-func (v *view) task(framework, id string) bool {
-	return v == nil || v.tasks[taskKey{framework, id}]
+func (v *view) framework(fw *framework) bool {
+	switch {
+	case v == nil:
+		return true
+	case v.local != nil:
+		return v.local.decide(v.local.framework, &authorizer.Object{FrameworkInfo: fw.info})
+	}
+	return v.frameworks[fw.id]
 }
 
-func (v *view) executor(framework, agent, id string) bool {
-	return v == nil || v.executors[executorKey{framework, agent, id}]
+func (v *view) task(fw *framework, t *task) bool {
+	switch {
+	case v == nil:
+		return true
+	case v.local != nil:
+		l := v.local
+		l.taskObj.FrameworkInfo, l.taskObj.Task = fw.info, t.info
+		return l.decide(l.task, &l.taskObj)
+	}
+	return v.tasks[taskKey{fw.id, t.id}]
 }
 
-func (v *view) role(name string) bool { return v == nil || v.roles[name] }
+func (v *view) executor(fw *framework, agentID string, e *mesospb.ExecutorInfo) bool {
+	switch {
+	case v == nil:
+		return true
+	case v.local != nil:
+		l := v.local
+		l.execObj.FrameworkInfo, l.execObj.ExecutorInfo = fw.info, e
+		return l.decide(l.executor, &l.execObj)
+	}
+	return v.executors[executorKey{fw.id, agentID, e.GetExecutorId().GetValue()}]
+}
+
+func (v *view) role(name string) bool {
+	switch {
+	case v == nil:
+		return true
+	case v.local != nil:
+		return v.local.decide(v.local.role, roleObject(name))
+	}
+	return v.roles[name]
+}
 
 func (v *view) showFlags() bool { return v == nil || v.flags }
+
+// localView holds a principal's approvers. It is used on the loop only,
+// by one writer at a time: taskObj and execObj are reused for every task
+// and executor (only the fields set here ever change), so deciding 100k
+// tasks allocates nothing.
+type localView struct {
+	framework, task, executor, role authorizer.ObjectApprover
+	taskObj, execObj                authorizer.Object
+	// failed is the first approver error, logged once per view.
+	failed error
+	log    *slog.Logger
+}
+
+// decide asks ap about o; an error (or no approver) denies.
+func (l *localView) decide(ap authorizer.ObjectApprover, o *authorizer.Object) bool {
+	if ap == nil {
+		return false
+	}
+	ok, err := ap.Approved(o)
+	if err != nil {
+		if l.failed == nil {
+			l.failed = err
+			l.log.Warn("authorization failed; denying", "error", err)
+		}
+		return false
+	}
+	return ok
+}
+
+// localViewFor fetches the approvers of principal, off the loop; nil when
+// the authorizer cannot decide locally. An approver that cannot be had
+// denies its action.
+func (m *Master) localViewFor(ctx context.Context, principal string) *view {
+	subject := authorizer.Principal(principal)
+	fws, err := authorizer.ApproverOf(ctx, m.cfg.Authorizer, subject, authorizer.Action_VIEW_FRAMEWORK)
+	if err == nil && fws == nil {
+		return nil
+	}
+	l := &localView{framework: fws, log: m.log}
+	if err != nil {
+		m.log.Warn("authorization failed; denying", "action", "VIEW_FRAMEWORK", "principal", principal, "error", err)
+	}
+	for action, dst := range map[authorizer.Action]*authorizer.ObjectApprover{
+		authorizer.Action_VIEW_TASK: &l.task, authorizer.Action_VIEW_EXECUTOR: &l.executor, authorizer.Action_VIEW_ROLE: &l.role,
+	} {
+		ap, err := authorizer.ApproverOf(ctx, m.cfg.Authorizer, subject, action)
+		if err != nil {
+			m.log.Warn("authorization failed; denying", "action", action.String(), "principal", principal, "error", err)
+		}
+		*dst = ap
+	}
+	v := &view{local: l}
+	v.flags, _ = m.authorize(ctx, principal, authorizer.Action_VIEW_FLAGS, nil)
+	return v
+}
 
 // viewObjects are what the loop lists for a view: the objects of each
 // action with the keys they decide.
@@ -126,6 +226,9 @@ func executorIdentity(e *mesospb.ExecutorInfo) *mesospb.ExecutorInfo {
 func (m *Master) viewFor(ctx context.Context) (*view, error) {
 	if m.cfg.Authorizer == nil {
 		return nil, nil
+	}
+	if v := m.localViewFor(ctx, principalOf(ctx)); v != nil {
+		return v, nil
 	}
 	var objs *viewObjects
 	if err := m.call(ctx, func() { objs = m.collectViewObjects() }); err != nil {

@@ -152,6 +152,10 @@ type Config struct {
 	Logger *slog.Logger
 	// Now is the clock (tests substitute their own).
 	Now func() time.Time
+
+	// recoveryHold bounds how long a call waits for the registry's
+	// recovery (recovery_hold.go); tests shorten it.
+	recoveryHold time.Duration
 }
 
 // KeepNone, as MaxCompletedFrameworks or MaxCompletedTasksPerFramework,
@@ -178,6 +182,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.RecoveryAgentRemovalLimit <= 0 {
 		c.RecoveryAgentRemovalLimit = 1
+	}
+	if c.recoveryHold <= 0 {
+		c.recoveryHold = recoveryHoldTimeout
 	}
 	if c.RegistryGCInterval <= 0 {
 		c.RegistryGCInterval = 15 * time.Minute

@@ -109,6 +109,10 @@ type Master struct {
 	// are atomic; only the loop (and New) writes them.
 	role   atomic.Int32
 	leader atomic.Pointer[mesospb.MasterInfo]
+	// recovered is closed when the master starts leading; held counts the
+	// calls waiting for it (recovery_hold.go).
+	recovered chan struct{}
+	held      atomic.Int64
 	// What runs only while leading: the allocation and registry GC
 	// tickers, and the registrar's failure.
 	allocTicker, gcTicker *time.Ticker
@@ -156,6 +160,7 @@ func New(cfg Config) (*Master, error) {
 		id:         uuid.New().String(),
 		work:       make(chan func(), 4096),
 		stopped:    make(chan struct{}),
+		recovered:  make(chan struct{}),
 		frameworks: map[string]*framework{},
 		agents:     map[string]*agent{},
 		offers:     map[string]*offer{},
@@ -293,6 +298,7 @@ func (m *Master) lead(ctx context.Context, reg *registrypb.Registry) error {
 		m.queueAllocatorEvent(&allocator.Event{Kind: &allocator.Event_WhitelistUpdated{WhitelistUpdated: proto.CloneOf(m.whitelist)}})
 	}
 	m.role.Store(int32(roleLeading))
+	close(m.recovered) // lead runs once: a master that stops leading exits
 	m.allocTicker = time.NewTicker(m.cfg.AllocationInterval)
 	m.gcTicker = time.NewTicker(m.cfg.RegistryGCInterval)
 	m.registrarDone = m.registrar.Done()

@@ -115,12 +115,12 @@ func (m *Master) frameworkProto(fw *framework) *masterpb.Response_GetFrameworks_
 func (m *Master) getFrameworks() *masterpb.Response_GetFrameworks {
 	out := &masterpb.Response_GetFrameworks{}
 	for _, id := range sortedKeys(m.frameworks) {
-		if m.view.framework(id) {
+		if m.view.framework(m.frameworks[id]) {
 			out.Frameworks = append(out.Frameworks, m.frameworkProto(m.frameworks[id]))
 		}
 	}
 	for _, fw := range m.completedFrameworks {
-		if m.view.framework(fw.id) {
+		if m.view.framework(fw) {
 			out.CompletedFrameworks = append(out.CompletedFrameworks, m.frameworkProto(fw))
 		}
 	}
@@ -134,7 +134,7 @@ func (m *Master) getExecutors() *masterpb.Response_GetExecutors {
 		for _, agentID := range sortedKeys(fw.executors) {
 			execs := fw.executors[agentID]
 			for _, execID := range sortedKeys(execs) {
-				if !m.view.framework(fwID) || !m.view.executor(fwID, agentID, execID) {
+				if !m.view.framework(fw) || !m.view.executor(fw, agentID, execs[execID]) {
 					continue
 				}
 				out.Executors = append(out.Executors, &masterpb.Response_GetExecutors_Executor{
@@ -150,12 +150,12 @@ func (m *Master) getExecutors() *masterpb.Response_GetExecutors {
 func (m *Master) getTasks() *masterpb.Response_GetTasks {
 	out := &masterpb.Response_GetTasks{}
 	add := func(fw *framework) {
-		if !m.view.framework(fw.id) {
+		if !m.view.framework(fw) {
 			return
 		}
 		for _, id := range sortedKeys(fw.tasks) {
 			t := fw.tasks[id]
-			if !m.view.task(fw.id, id) {
+			if !m.view.task(fw, t) {
 				continue
 			}
 			if t.info.GetState() == mesospb.TaskState_TASK_UNREACHABLE {
@@ -165,7 +165,7 @@ func (m *Master) getTasks() *masterpb.Response_GetTasks {
 			}
 		}
 		for _, t := range fw.completedTasks {
-			if m.view.task(fw.id, t.id) {
+			if m.view.task(fw, t) {
 				out.CompletedTasks = append(out.CompletedTasks, t.info)
 			}
 		}

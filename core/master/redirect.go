@@ -14,20 +14,27 @@ import (
 // the calls only the leader serves are redirected to it with 307 and a
 // protocol-relative Location, //leader-host:port/<same path>; with no
 // leader known they answer 503. An elected master still recovering its
-// registry answers 503 too.
+// registry holds the call until it leads, or answers 503 with a
+// Retry-After when that takes too long (recovery_hold.go).
 
 // leaderOnly wraps a handler that only the leading master serves.
 func (m *Master) leaderOnly(h http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+	var serve http.HandlerFunc
+	serve = func(w http.ResponseWriter, r *http.Request) {
 		switch m.currentRole() {
 		case roleLeading:
 			h(w, r)
 		case roleRecovering:
-			http.Error(w, "Master has not finished recovery", http.StatusServiceUnavailable)
+			if !m.awaitRecovery(r.Context()) {
+				notRecovered(w)
+				return
+			}
+			serve(w, r) // leading now (or no longer elected: redirected)
 		default:
 			m.redirect(w, r)
 		}
 	}
+	return serve
 }
 
 // redirect answers 307 to the same path on the leader.

@@ -85,7 +85,7 @@ func (m *Master) writeState(w *jsonWriter) {
 	w.key("frameworks")
 	w.beginArray()
 	for _, id := range sortedKeys(m.frameworks) {
-		if m.view.framework(id) {
+		if m.view.framework(m.frameworks[id]) {
 			m.writeFrameworkFull(w, m.frameworks[id])
 		}
 	}
@@ -93,7 +93,7 @@ func (m *Master) writeState(w *jsonWriter) {
 	w.key("completed_frameworks")
 	w.beginArray()
 	for _, fw := range m.completedFrameworks {
-		if m.view.framework(fw.id) {
+		if m.view.framework(fw) {
 			m.writeFrameworkFull(w, fw)
 		}
 	}
@@ -316,7 +316,7 @@ func (m *Master) writeFrameworkFull(w *jsonWriter, fw *framework) {
 	w.key("tasks")
 	w.beginArray()
 	for _, t := range fw.tasks {
-		if !m.view.task(fw.id, t.id) {
+		if !m.view.task(fw, t) {
 			continue
 		}
 		if refreshTaskJSON(t).state == mesospb.TaskState_TASK_UNREACHABLE {
@@ -335,7 +335,7 @@ func (m *Master) writeFrameworkFull(w *jsonWriter, fw *framework) {
 	w.key("completed_tasks")
 	w.beginArray()
 	for _, t := range fw.completedTasks {
-		if m.view.task(fw.id, t.id) {
+		if m.view.task(fw, t) {
 			writeTask(w, t)
 		}
 	}
@@ -364,7 +364,7 @@ func (m *Master) writeFrameworkFull(w *jsonWriter, fw *framework) {
 	for _, agentID := range sortedKeys(fw.executors) {
 		execs := fw.executors[agentID]
 		for _, execID := range sortedKeys(execs) {
-			if m.view.executor(fw.id, agentID, execID) {
+			if m.view.executor(fw, agentID, execs[execID]) {
 				writeExecutor(w, execs[execID], agentID)
 			}
 		}
@@ -553,7 +553,7 @@ func (m *Master) writeStateSummary(w *jsonWriter) {
 		fwAgents[fw.id][a] = true
 	}
 	for _, fw := range m.frameworks {
-		if !m.view.framework(fw.id) {
+		if !m.view.framework(fw) {
 			continue
 		}
 		for _, t := range fw.tasks {
@@ -582,10 +582,10 @@ func (m *Master) writeStateSummary(w *jsonWriter) {
 	w.key("frameworks")
 	w.beginArray()
 	for _, id := range sortedKeys(m.frameworks) {
-		if !m.view.framework(id) {
+		fw := m.frameworks[id]
+		if !m.view.framework(fw) {
 			continue
 		}
-		fw := m.frameworks[id]
 		used, offered, _ := m.frameworkFlat(fw)
 		w.beginObject()
 		m.writeFrameworkSummary(w, fw, used, offered)
@@ -604,7 +604,7 @@ func (m *Master) writeFrameworks(w *jsonWriter, only string) {
 	w.key("frameworks")
 	w.beginArray()
 	for _, id := range sortedKeys(m.frameworks) {
-		if (only == "" || id == only) && m.view.framework(id) {
+		if (only == "" || id == only) && m.view.framework(m.frameworks[id]) {
 			m.writeFrameworkFull(w, m.frameworks[id])
 		}
 	}
@@ -612,7 +612,7 @@ func (m *Master) writeFrameworks(w *jsonWriter, only string) {
 	w.key("completed_frameworks")
 	w.beginArray()
 	for _, fw := range m.completedFrameworks {
-		if (only == "" || fw.id == only) && m.view.framework(fw.id) {
+		if (only == "" || fw.id == only) && m.view.framework(fw) {
 			m.writeFrameworkFull(w, fw)
 		}
 	}
@@ -656,16 +656,16 @@ func (m *Master) writeSlaves(w *jsonWriter, only string) {
 func (m *Master) writeTasks(w *jsonWriter, q tasksQuery) {
 	var tasks []*task
 	add := func(fw *framework) {
-		if q.frameworkID != "" && fw.id != q.frameworkID || !m.view.framework(fw.id) {
+		if q.frameworkID != "" && fw.id != q.frameworkID || !m.view.framework(fw) {
 			return
 		}
 		for _, id := range sortedKeys(fw.tasks) {
-			if (q.taskID == "" || id == q.taskID) && m.view.task(fw.id, id) {
+			if (q.taskID == "" || id == q.taskID) && m.view.task(fw, fw.tasks[id]) {
 				tasks = append(tasks, fw.tasks[id])
 			}
 		}
 		for _, t := range fw.completedTasks {
-			if (q.taskID == "" || t.id == q.taskID) && m.view.task(fw.id, t.id) {
+			if (q.taskID == "" || t.id == q.taskID) && m.view.task(fw, t) {
 				tasks = append(tasks, t)
 			}
 		}

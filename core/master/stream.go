@@ -24,10 +24,34 @@ type subscriber struct {
 	events chan proto.Message
 	closed chan struct{}
 	once   sync.Once
+
+	// A spilling subscriber (newSpillingSubscriber) has a small channel
+	// and queues what does not fit in spill, oldest first, up to spillMax;
+	// pump moves spilled events to the channel as it drains it. Only pump
+	// may read its channel.
+	spillMu  sync.Mutex
+	spill    []proto.Message
+	spillMax int
 }
 
 func newSubscriber(id string) *subscriber {
 	return &subscriber{id: id, events: make(chan proto.Message, streamQueueSize), closed: make(chan struct{})}
+}
+
+// spillingChannelSize is the channel of a spilling subscriber: enough for
+// the events an agent usually has in flight.
+const spillingChannelSize = 16
+
+// newSpillingSubscriber is a subscriber with the same bound as
+// newSubscriber's, whose queue takes memory only as it fills: a master
+// holds one stream per agent, and 4,096 preallocated slots each (64 KiB
+// that the garbage collector scans) cost more than the registrations of
+// ten thousand agents re-registering after a failover.
+func newSpillingSubscriber(id string) *subscriber {
+	return &subscriber{
+		id: id, events: make(chan proto.Message, spillingChannelSize), closed: make(chan struct{}),
+		spillMax: streamQueueSize - spillingChannelSize,
+	}
 }
 
 // send queues ev. When the queue is full it closes the stream and reports
@@ -38,12 +62,59 @@ func (s *subscriber) send(ev proto.Message) bool {
 		return false
 	default:
 	}
+	if s.spillMax > 0 {
+		return s.sendSpilling(ev)
+	}
 	select {
 	case s.events <- ev:
 		return true
 	default:
 		s.close()
 		return false
+	}
+}
+
+// sendSpilling queues ev on a spilling subscriber: in the channel while
+// nothing waits in spill (so that events keep their order), else in spill.
+func (s *subscriber) sendSpilling(ev proto.Message) bool {
+	s.spillMu.Lock()
+	defer s.spillMu.Unlock()
+	if len(s.spill) == 0 {
+		select {
+		case s.events <- ev:
+			return true
+		default:
+		}
+	}
+	if len(s.spill) >= s.spillMax {
+		s.close()
+		return false
+	}
+	s.spill = append(s.spill, ev)
+	return true
+}
+
+// refill moves spilled events to the channel while it has room; pump calls
+// it after every event it takes, so the channel never runs dry while
+// events wait in spill.
+func (s *subscriber) refill() {
+	if s.spillMax == 0 {
+		return
+	}
+	s.spillMu.Lock()
+	defer s.spillMu.Unlock()
+	n := 0
+moving:
+	for ; n < len(s.spill); n++ {
+		select {
+		case s.events <- s.spill[n]:
+			s.spill[n] = nil
+		default:
+			break moving
+		}
+	}
+	if s.spill = s.spill[n:]; len(s.spill) == 0 {
+		s.spill = nil
 	}
 }
 
@@ -64,6 +135,7 @@ func pump(ctx context.Context, out *httpapi.Stream, s *subscriber, interval time
 	for {
 		select {
 		case ev := <-s.events:
+			s.refill()
 			if out.Send(ev) != nil {
 				return false
 			}
@@ -78,6 +150,7 @@ func pump(ctx context.Context, out *httpapi.Stream, s *subscriber, interval time
 			for {
 				select {
 				case ev := <-s.events:
+					s.refill()
 					if out.Send(ev) != nil {
 						return true
 					}

@@ -8,9 +8,12 @@
 // SIGKILL after the grace period), and run the tasks' health checks and
 // checks.
 //
-// They are not separate programs: the agent re-executes its own binary
-// with execmode.Env set, and MaybeRun, called first thing in main, runs
-// the executor of that mode instead of the binary's own main.
+// They run as the mesos-executor program (cmd/mesos-executor), or in the
+// agent's own binary: the agent starts it with execmode.Env set, and
+// MaybeRun, called first thing in main, runs the executor of that mode
+// instead of the binary's own main. Started as its container's first
+// process, the command executor is its own supervisor
+// (launcher.RunSelfSupervised).
 package executors
 
 import (

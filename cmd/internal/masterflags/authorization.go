@@ -43,35 +43,9 @@ func (f *Flags) authorization(cfg *master.Config, mods *masterModules, logger *s
 	if !ok {
 		return fmt.Errorf("--authorizers: module '%s' does not implement the Authorizer contract", name)
 	}
-	cfg.Authorizer = decoratedAuthorizer{d: mod.Decorator, a: impl}
+	cfg.Authorizer = decorate.NewAuthorizer(mod.Decorator, impl)
 	logger.Info("authorizing requests", "authorizer", name)
 	return nil
-}
-
-// decoratedAuthorizer calls an authorizer under its module's decorator
-// (deadline, metrics, panic containment); the master denies on error.
-type decoratedAuthorizer struct {
-	d *decorate.Decorator
-	a authorizer.Authorizer
-}
-
-func (w decoratedAuthorizer) Authorized(ctx context.Context, req *authorizer.AuthorizedRequest) (*authorizer.AuthorizedResponse, error) {
-	return decorate.Call(ctx, w.d, "Authorized", func(ctx context.Context) (*authorizer.AuthorizedResponse, error) {
-		return w.a.Authorized(ctx, req)
-	})
-}
-
-func (w decoratedAuthorizer) ApproveObjects(ctx context.Context, req *authorizer.ApproveObjectsRequest) (*authorizer.ApproveObjectsResponse, error) {
-	resp, err := decorate.Call(ctx, w.d, "ApproveObjects", func(ctx context.Context) (*authorizer.ApproveObjectsResponse, error) {
-		return w.a.ApproveObjects(ctx, req)
-	})
-	if err != nil {
-		return nil, err
-	}
-	if err := authorizer.Check(req, resp); err != nil {
-		return nil, w.d.Reject("ApproveObjects", "invalid answer", err)
-	}
-	return resp, nil
 }
 
 // agentAuthentication sets up --authenticate_agents: an agent's SUBSCRIBE

@@ -54,7 +54,16 @@ func (c *Containerizer) Update(ctx context.Context, id *mesospb.ContainerID, res
 	if cfg != nil {
 		// What a recovering agent hands the isolators.
 		if err := writeConfig(ct.dir, cfg); err != nil {
-			c.log.Warn("checkpoint updated resources", "container", ct.key, "err", err)
+			c.mu.Lock()
+			ending := ct.state == StateDestroying
+			c.mu.Unlock()
+			if ending {
+				// A destroy that began meanwhile removed the runtime
+				// directory: nothing left to recover.
+				c.log.Debug("container ended before its updated resources were checkpointed", "container", ct.key)
+			} else {
+				c.log.Warn("checkpoint updated resources", "container", ct.key, "err", err)
+			}
 		}
 	}
 	return nil

@@ -1,10 +1,11 @@
 // Package execmode names the executors the agent runs itself: Mesos's
 // command executor (tasks without an ExecutorInfo) and default executor
 // (task groups). Mesos ships them as separate programs (mesos-executor,
-// mesos-default-executor); we ship one binary, and the agent starts the
-// executors by re-executing it with Env set to the executor's mode. The
-// programs live in cmd/internal/executors; this package is what the agent
-// and those programs agree on.
+// mesos-default-executor); we ship one, mesos-executor, and the agent
+// starts it with Env set to the executor's mode (or, without it, its own
+// binary, which has the same modes). The programs live in
+// cmd/internal/executors; this package is what the agent and those
+// programs agree on.
 package execmode
 
 import (

@@ -2,19 +2,25 @@
 // containers.
 //
 // Like Mesos's `mesos-containerizer launch` helper, every container is
-// started through a small supervisor: the current binary re-executed in a
-// hidden mode (see MaybeRunHelper, which every daemon's main calls first).
-// The supervisor is the container's first process. It is created in its own
-// session and process group and, when asked, in new PID and mount
-// namespaces (it is then pid 1 there). It waits on a pipe until the
-// containerizer has isolated it (cgroups) and fetched the sandbox, then
-// makes the mounts, runs the pre-exec commands, and forks the command
-// through a second hidden mode that sets rlimits, switches user and
-// execs it, with stdout and stderr appended to the sandbox's `stdout` and
-// `stderr`. It waits for the command, kills whatever the command left
-// behind (it is a child subreaper, so orphans stay its descendants), writes
-// the command's wait status to `status` in the container's runtime
+// started through a small supervisor: the mesos-containerizer program (or
+// the agent's own binary re-executed in a hidden mode, see MaybeRunHelper,
+// which every daemon's main calls first). The supervisor is the
+// container's first process. It is created in its own session and process
+// group and, when asked, in new PID and mount namespaces (it is then pid 1
+// there). It waits on a pipe until the containerizer has isolated it
+// (cgroups) and fetched the sandbox, then makes the mounts, runs the
+// pre-exec commands, and forks the command as its user, in its working
+// directory, with stdout and stderr appended to the sandbox's `stdout` and
+// `stderr` (a command with rlimits goes through a second hidden mode that
+// sets them first). It waits for the command, kills whatever the command
+// left behind (it is a child subreaper, so orphans stay its descendants),
+// writes the command's wait status to `status` in the container's runtime
 // directory and exits.
+//
+// A command that needs none of that (no namespaces, mounts, pre-exec
+// commands or rlimits) and knows how may supervise itself: the agent's
+// command executor calls RunSelfSupervised, which does the supervisor's
+// part in the executor's own process, one process less per task.
 //
 // The supervisor does not depend on the agent: an agent that restarts while
 // a task runs finds the supervisor again from the checkpointed pid (and its
@@ -23,9 +29,11 @@
 //
 // Files in a container's runtime directory:
 //
-//	launch.json     the Spec the supervisor runs
+//	launch.json     the Spec the supervisor runs (not for a self-supervised command)
 //	pid             the supervisor's pid (as Mesos checkpoints it)
 //	pid.start       the supervisor's start time, in clock ticks after boot
-//	status          the command's wait status, written when it exited
-//	supervisor.log  the supervisor's own log
+//	status          the command's wait status, written when it exited, and
+//	                " clean" when nothing of the container was left running
+//	supervisor.log  the supervisor's own log (not for a self-supervised command)
+//	stdin           a FIFO, the command's stdin, for a container with an input
 package launcher
