@@ -55,6 +55,7 @@ import (
 	"github.com/gomesos/mesos/core/loglevel"
 	"github.com/gomesos/mesos/core/proto/mesospb"
 	"github.com/gomesos/mesos/core/resources"
+	"github.com/gomesos/mesos/modules/kinds/authorizer"
 	"github.com/gomesos/mesos/modules/kinds/isolator"
 )
 
@@ -66,10 +67,8 @@ type Agent struct {
 	// helpers are the programs containers and built-in executors run.
 	helpers helperPrograms
 	// verbosity is what GET_LOGGING_LEVEL and SET_LOGGING_LEVEL see and
-	// change (every logger of the agent goes through it); verbosityGen
-	// tells a SET's revert from a later SET's.
-	verbosity    *loglevel.Verbosity
-	verbosityGen uint64
+	// change (every logger of the agent goes through it).
+	verbosity *loglevel.Verbosity
 
 	listener net.Listener
 	server   *http.Server
@@ -261,7 +260,11 @@ func (a *Agent) listen() error {
 // setupComponents makes the containerizer, fetcher, garbage collector and
 // status update manager.
 func (a *Agent) setupComponents() error {
-	a.files = files.New(files.Options{Logger: a.cfg.Logger.With("component", "files")})
+	fileOpts := files.Options{Logger: a.cfg.Logger.With("component", "files")}
+	if a.mods.authorizer != nil {
+		fileOpts.DebugAuthorize = a.filesDebugAuthorizer()
+	}
+	a.files = files.New(fileOpts)
 	a.fetcher = fetcher.New(fetcher.Config{
 		Client:         a.cfg.HTTPClient,
 		FrameworksHome: a.cfg.FrameworksHome,
@@ -460,21 +463,22 @@ func (a *Agent) shutdownServer() {
 func (a *Agent) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /api/v1/executor", a.serveExecutor)
-	mux.HandleFunc("POST /api/v1", a.serveOperator)
+	// Authentication and authorization: auth.go, authz.go.
+	mux.Handle("POST /api/v1", a.readWrite(a.serveOperator))
 	for _, p := range []string{"/state", "/state.json", "/slave(1)/state", "/slave(1)/state.json"} {
-		mux.HandleFunc("GET "+p, a.serveState)
+		mux.Handle("GET "+p, a.readOnly(a.serveState))
 	}
 	for _, p := range []string{"/monitor/statistics", "/monitor/statistics.json"} {
-		mux.HandleFunc("GET "+p, a.serveStatistics)
+		mux.Handle("GET "+p, a.readOnly(a.requireEndpoint(authorizer.Action_GET_ENDPOINT_WITH_PATH, a.serveStatistics)))
 	}
 	for _, p := range []string{"/metrics/snapshot", "/metrics/snapshot.json"} {
-		mux.HandleFunc("GET "+p, a.serveMetrics)
+		mux.Handle("GET "+p, a.readOnly(a.requireEndpoint(authorizer.Action_GET_ENDPOINT_WITH_PATH, a.serveMetrics)))
 	}
 	for _, p := range []string{"/health", "/slave(1)/health"} {
 		mux.HandleFunc("GET "+p, func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusOK) })
 	}
 	for _, p := range []string{"/flags", "/slave(1)/flags"} {
-		mux.HandleFunc("GET "+p, a.serveFlags)
+		mux.Handle("GET "+p, a.readOnly(a.requireEndpoint(authorizer.Action_VIEW_FLAGS, a.serveFlags)))
 	}
 	mux.HandleFunc("GET /version", a.serveVersion)
 	mux.Handle("GET /modules", a.mods.host.Handler())

@@ -173,6 +173,22 @@ type Config struct {
 	// presents none.
 	Credential *mesospb.Credential
 
+	// Authentication and authorization of the agent's own endpoints
+	// (auth.go): --authenticate_http_readonly (/state, /flags,
+	// /metrics/snapshot, /monitor/statistics, /files/*),
+	// --authenticate_http_readwrite (/api/v1), with the
+	// --http_authenticators authenticator ("basic" over
+	// --http_credentials, or an HttpAuthenticator module); --authorizer
+	// ("local" over --acls, or an Authorizer module) decides what the
+	// authenticated principal may do and see. No ACLs and the local
+	// authorizer: no authorization.
+	AuthenticateHTTPReadOnly  bool
+	AuthenticateHTTPReadWrite bool
+	HTTPAuthenticators        string
+	HTTPCredentials           string
+	ACLs                      string
+	Authorizer                string
+
 	// HTTPClient talks to the master and fetches URIs.
 	HTTPClient *http.Client
 	Logger     *slog.Logger

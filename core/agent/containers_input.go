@@ -10,6 +10,7 @@ import (
 	"github.com/gomesos/mesos/core/httpapi"
 	"github.com/gomesos/mesos/core/proto/agentpb"
 	"github.com/gomesos/mesos/core/recordio"
+	"github.com/gomesos/mesos/modules/kinds/authorizer"
 )
 
 // serveAttachInput is ATTACH_CONTAINER_INPUT: the request body is a
@@ -41,6 +42,10 @@ func (a *Agent) serveAttachInput(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := first.GetAttachContainerInput().GetContainerId()
+	if err := a.authorizeContainer(r.Context(), authorizer.Action_ATTACH_CONTAINER_INPUT, id, nil); err != nil {
+		writeOperatorError(w, err)
+		return
+	}
 	mc := a.mesosContainerizer()
 	if mc == nil {
 		http.Error(w, "No Mesos containerizer: no container has an input stream", http.StatusBadRequest)

@@ -11,8 +11,17 @@ import (
 )
 
 // mountFiles serves /files/browse, /files/read, /files/download and
-// /files/debug (and .json) over the attached sandboxes.
-func (a *Agent) mountFiles(mux *http.ServeMux) { a.files.Register(mux) }
+// /files/debug (and .json) over the attached sandboxes, read-only
+// authenticated (auth.go).
+func (a *Agent) mountFiles(mux *http.ServeMux) {
+	if !a.cfg.AuthenticateHTTPReadOnly {
+		a.files.Register(mux)
+		return
+	}
+	sub := http.NewServeMux()
+	a.files.Register(sub)
+	mux.Handle("/files/", a.readOnly(sub.ServeHTTP))
+}
 
 // sandboxPaths are the virtual paths a sandbox is shown under, as in
 // Mesos: its real path, the executor's runs/latest under the work
@@ -35,7 +44,7 @@ func (a *Agent) sandboxPaths(e *executor) []string {
 // attachSandbox makes an executor's sandbox visible through the files API.
 func (a *Agent) attachSandbox(e *executor) {
 	for _, p := range a.sandboxPaths(e) {
-		if err := a.files.Attach(e.directory, p, nil); err != nil {
+		if err := a.files.Attach(e.directory, p, a.sandboxAuthorizer(e)); err != nil {
 			a.log.Warn("failed to attach the sandbox to the files API", "path", p, "error", err)
 		}
 	}

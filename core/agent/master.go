@@ -49,7 +49,9 @@ const maxMasterRedirects = 5
 // a lost connection it registers again, waiting a random part of a
 // backoff that doubles (from --registration_backoff_factor up to a
 // minute) while the master stays away, as Mesos's
-// doReliableRegistration does. With --master=zk://... it registers with
+// doReliableRegistration does; a master that answers 503 with a
+// Retry-After (still recovering) is retried after that, without doubling
+// (registration_backoff.go). With --master=zk://... it registers with
 // the leader the detector reports, and when a new leader is detected it
 // leaves the old one and registers again with the new one (with the same
 // agent id and what it runs, so the new master re-admits it).
@@ -62,12 +64,14 @@ func (a *Agent) masterLoop(ctx context.Context) {
 	}
 	factor := a.cfg.RegistrationBackoffFactor
 	backoff := factor
+	var pause time.Duration // what the master asked to wait (Retry-After)
 	for {
 		base, pid, changed, err := leaders.current(ctx)
 		if err != nil {
 			return
 		}
-		wait := time.Duration(rand.Int64N(int64(backoff) + 1))
+		wait := pause + time.Duration(rand.Int64N(int64(backoff)+1))
+		pause = 0
 		select {
 		case <-time.After(wait):
 		case <-changed:
@@ -106,9 +110,9 @@ func (a *Agent) masterLoop(ctx context.Context) {
 			a.log.Warn("lost the connection to the master; registering again", "master", pid, "error", err)
 			continue
 		}
-		backoff = min(2*backoff, maxRegistrationBackoff)
+		pause, backoff = registrationRetry(err, backoff)
 		a.log.Warn("failed to register with the master; will retry", "master", pid, "error", err,
-			"retry_within", backoff)
+			"retry_after", pause, "retry_within", pause+backoff)
 	}
 }
 
@@ -153,7 +157,11 @@ func (a *Agent) subscribe(ctx context.Context, base string, body []byte) (*http.
 		if resp.StatusCode == http.StatusUnauthorized {
 			return nil, "", a.authenticationRefused(base, text)
 		}
-		return nil, "", fmt.Errorf("master %s answered %s: %s", base, resp.Status, text)
+		err = fmt.Errorf("master %s answered %s: %s", base, resp.Status, text)
+		if after, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok && resp.StatusCode == http.StatusServiceUnavailable {
+			return nil, "", &retryLaterError{after: after, msg: err.Error()}
+		}
+		return nil, "", err
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"os"
 	"path/filepath"
 
@@ -13,7 +14,9 @@ import (
 	"github.com/gomesos/mesos/hooks"
 	"github.com/gomesos/mesos/modules"
 	"github.com/gomesos/mesos/modules/host"
+	"github.com/gomesos/mesos/modules/kinds/authorizer"
 	"github.com/gomesos/mesos/modules/kinds/containerlogger"
+	"github.com/gomesos/mesos/modules/kinds/httpauthenticator"
 	"github.com/gomesos/mesos/modules/kinds/qoscontroller"
 	"github.com/gomesos/mesos/modules/kinds/resourceestimator"
 	"github.com/gomesos/mesos/modules/manifest"
@@ -43,6 +46,10 @@ type agentModules struct {
 	qos       qoscontroller.QoSController
 	logger    containerlogger.ContainerLogger
 	hooks     *hooks.Manager
+	// authorizer and authenticate are nil when the agent does not
+	// authorize or authenticate its endpoints (auth_modules.go).
+	authorizer   authorizer.Authorizer
+	authenticate func(r *http.Request, realm string) (*httpauthenticator.AuthenticateResponse, error)
 }
 
 // runtimeCloser is a runtime that holds resources of its own (the WASM
@@ -118,7 +125,7 @@ func (m *agentModules) load(ctx context.Context, cfg *Config, log *slog.Logger) 
 		return err
 	}
 	for _, step := range []func(context.Context, *Config) error{
-		m.selectIsolators, m.selectEstimator, m.selectQoS, m.selectLogger,
+		m.selectIsolators, m.selectEstimator, m.selectQoS, m.selectLogger, m.selectAuth,
 	} {
 		if err := step(ctx, cfg); err != nil {
 			return err

@@ -31,6 +31,11 @@ func (a *Agent) serveOperator(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "Failed to validate agent::Call: "+err.Error(), http.StatusBadRequest)
 		return
 	}
+	if err := a.authorizeOperatorCall(r.Context(), &call); err != nil {
+		writeOperatorError(w, err)
+		return
+	}
+	var view *agentView
 	switch call.GetType() {
 	case agentpb.Call_LAUNCH_NESTED_CONTAINER_SESSION, agentpb.Call_ATTACH_CONTAINER_OUTPUT:
 		// Streaming answers negotiate their own encoding.
@@ -62,23 +67,25 @@ func (a *Agent) serveOperator(w http.ResponseWriter, r *http.Request) {
 	case agentpb.Call_GET_METRICS:
 		resp, err = a.getMetrics(r)
 	case agentpb.Call_GET_STATE:
-		err = a.call(r.Context(), func() {
+		view, err = a.withView(r.Context(), func() {
 			resp = &agentpb.Response{GetState: &agentpb.Response_GetState{
 				GetTasks: a.getTasks(), GetExecutors: a.getExecutors(), GetFrameworks: a.getFrameworks(),
 			}}
 		})
 	case agentpb.Call_GET_FRAMEWORKS:
-		err = a.call(r.Context(), func() { resp = &agentpb.Response{GetFrameworks: a.getFrameworks()} })
+		view, err = a.withView(r.Context(), func() { resp = &agentpb.Response{GetFrameworks: a.getFrameworks()} })
 	case agentpb.Call_GET_EXECUTORS:
-		err = a.call(r.Context(), func() { resp = &agentpb.Response{GetExecutors: a.getExecutors()} })
+		view, err = a.withView(r.Context(), func() { resp = &agentpb.Response{GetExecutors: a.getExecutors()} })
 	case agentpb.Call_GET_TASKS:
-		err = a.call(r.Context(), func() { resp = &agentpb.Response{GetTasks: a.getTasks()} })
+		view, err = a.withView(r.Context(), func() { resp = &agentpb.Response{GetTasks: a.getTasks()} })
 	case agentpb.Call_GET_AGENT:
 		err = a.call(r.Context(), func() {
 			resp = &agentpb.Response{GetAgent: &agentpb.Response_GetAgent{AgentInfo: proto.Clone(a.info).(*mesospb.AgentInfo)}}
 		})
 	case agentpb.Call_GET_CONTAINERS:
-		resp, err = a.getContainers(r)
+		if view, err = a.withView(r.Context(), func() {}); err == nil {
+			resp, err = a.getContainers(r)
+		}
 	case agentpb.Call_GET_OPERATIONS:
 		// No resource providers here: no operations in flight.
 		resp = &agentpb.Response{GetOperations: &agentpb.Response_GetOperations{}}
@@ -102,6 +109,7 @@ func (a *Agent) serveOperator(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusServiceUnavailable)
 		return
 	}
+	view.filter(resp)
 	resp.Type = responseType(call.GetType()).Enum()
 	if err := httpapi.WriteMessage(w, codec, resp); err != nil {
 		a.log.Debug("failed to write operator response", "error", err)

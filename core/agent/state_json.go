@@ -13,10 +13,12 @@ import (
 // Mesos's JSON shape.
 func (a *Agent) serveState(w http.ResponseWriter, r *http.Request) {
 	var doc map[string]any
-	if err := a.call(r.Context(), func() { doc = a.stateJSON() }); err != nil {
+	view, err := a.withView(r.Context(), func() { doc = a.stateJSON() })
+	if err != nil {
 		http.Error(w, err.Error(), http.StatusServiceUnavailable)
 		return
 	}
+	view.filterStateDoc(doc)
 	writeJSON(w, r, doc)
 }
 

@@ -7,19 +7,56 @@ package loglevel
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // Verbosity is the current level. It is atomic because the handler reads
 // it from every goroutine that logs.
-type Verbosity struct{ v atomic.Uint32 }
+type Verbosity struct {
+	v atomic.Uint32
+
+	mu     sync.Mutex
+	revert *time.Timer // the pending return to 0 of the last SetFor
+}
 
 // Level is the current verbosity.
 func (v *Verbosity) Level() uint32 { return v.v.Load() }
 
-// Set changes it; reverting after the call's duration is the daemon's
-// job (on its own timers).
+// Set changes it until further notice.
 func (v *Verbosity) Set(n uint32) { v.v.Store(n) }
+
+// SetFor is SET_LOGGING_LEVEL: level holds for d, then the verbosity goes
+// back to 0, as Mesos's Logging::set_level does. A later call replaces an
+// earlier one and its revert; level 0 needs none. reverted, if not nil,
+// runs after a revert (to log it).
+func (v *Verbosity) SetFor(level uint32, d time.Duration, reverted func()) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.revert != nil {
+		v.revert.Stop()
+		v.revert = nil
+	}
+	v.v.Store(level)
+	if level == 0 {
+		return
+	}
+	var t *time.Timer
+	t = time.AfterFunc(d, func() {
+		v.mu.Lock()
+		current := v.revert == t
+		if current {
+			v.v.Store(0)
+			v.revert = nil
+		}
+		v.mu.Unlock()
+		if current && reverted != nil {
+			reverted()
+		}
+	})
+	v.revert = t
+}
 
 // handler lets records through the verbosity: at 0 the wrapped handler
 // decides alone (the --logging_level it was built with); at v > 0,

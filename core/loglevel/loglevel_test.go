@@ -1,35 +1,47 @@
 package loglevel
 
 import (
-	"bytes"
-	"context"
-	"log/slog"
-	"strings"
 	"testing"
+	"time"
 )
 
-func TestVerbosityLetsDetailThrough(t *testing.T) {
-	var buf bytes.Buffer
+// TestSetForReverts: a level holds for its duration, then goes back to 0
+// and says so once.
+func TestSetForReverts(t *testing.T) {
 	var v Verbosity
-	log := slog.New(NewHandler(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelInfo}), &v)).With("component", "x")
-	log.Debug("hidden at 0")
-	log.Info("shown at 0")
-	v.Set(1)
-	log.Debug("shown at 1")
-	log.Log(context.Background(), slog.LevelDebug-4, "hidden at 1")
-	v.Set(2)
-	log.Log(context.Background(), slog.LevelDebug-4, "shown at 2")
-	v.Set(0)
-	log.Debug("hidden again")
-	out := buf.String()
-	for _, s := range []string{"shown at 0", "shown at 1", "shown at 2", "component=x"} {
-		if !strings.Contains(out, s) {
-			t.Errorf("missing %q in %q", s, out)
-		}
+	reverted := make(chan struct{}, 2)
+	v.SetFor(2, 50*time.Millisecond, func() { reverted <- struct{}{} })
+	if v.Level() != 2 {
+		t.Fatalf("level %d right after SetFor(2)", v.Level())
 	}
-	for _, s := range []string{"hidden"} {
-		if strings.Contains(out, s) {
-			t.Errorf("unexpected %q in %q", s, out)
-		}
+	select {
+	case <-reverted:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no revert")
+	}
+	if v.Level() != 0 {
+		t.Fatalf("level %d after the revert", v.Level())
+	}
+}
+
+// TestSetForReplacesEarlierRevert: a later call's level is not undone by
+// the earlier call's timer.
+func TestSetForReplacesEarlierRevert(t *testing.T) {
+	var v Verbosity
+	early := make(chan struct{}, 1)
+	v.SetFor(1, 20*time.Millisecond, func() { early <- struct{}{} })
+	v.SetFor(3, time.Hour, nil)
+	time.Sleep(200 * time.Millisecond) // well past the first duration
+	if v.Level() != 3 {
+		t.Fatalf("level %d: the first call's revert undid the second", v.Level())
+	}
+	select {
+	case <-early:
+		t.Fatal("the replaced revert ran")
+	default:
+	}
+	v.SetFor(0, 0, nil)
+	if v.Level() != 0 {
+		t.Fatalf("level %d after SetFor(0)", v.Level())
 	}
 }

@@ -175,6 +175,10 @@ func (m *Master) authorizeCall(ctx context.Context, call *masterpb.Call) error {
 		return m.require(ctx, authorizer.Action_DEACTIVATE_AGENT)
 	case masterpb.Call_REACTIVATE_AGENT:
 		return m.require(ctx, authorizer.Action_REACTIVATE_AGENT)
+	case masterpb.Call_LIST_FILES:
+		return m.authorizeLogAccess(ctx, call.GetListFiles().GetPath())
+	case masterpb.Call_READ_FILE:
+		return m.authorizeLogAccess(ctx, call.GetReadFile().GetPath())
 	}
 	return nil
 }
@@ -234,8 +238,8 @@ func (m *Master) authorizeOperator(ctx context.Context, call *masterpb.Call) (co
 		return ctx, err
 	}
 	switch call.GetType() {
-	case masterpb.Call_GET_STATE, masterpb.Call_GET_FRAMEWORKS, masterpb.Call_GET_TASKS, masterpb.Call_GET_EXECUTORS,
-		masterpb.Call_GET_ROLES, masterpb.Call_GET_WEIGHTS, masterpb.Call_SUBSCRIBE:
+	case masterpb.Call_GET_STATE, masterpb.Call_GET_AGENTS, masterpb.Call_GET_FRAMEWORKS, masterpb.Call_GET_TASKS,
+		masterpb.Call_GET_EXECUTORS, masterpb.Call_GET_ROLES, masterpb.Call_GET_WEIGHTS, masterpb.Call_SUBSCRIBE:
 		v, err := m.viewFor(ctx)
 		if err != nil {
 			return ctx, err

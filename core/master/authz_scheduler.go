@@ -95,9 +95,17 @@ type acceptVerdict struct {
 // authorizeAccept asks, off the loop, about every task and operation of an
 // ACCEPT: RUN_TASK for each task (as its user), RESERVE_RESOURCES,
 // UNRESERVE_RESOURCES, CREATE_VOLUME and DESTROY_VOLUME for each resource,
-// with the framework's principal as the subject. Nil: all allowed.
+// with the framework's principal as the subject. Nil: all allowed. An
+// UPDATE_FRAMEWORK is held to REGISTER_FRAMEWORK for its new roles: the
+// error refuses it (403).
 func (m *Master) authorizeAccept(ctx context.Context, call *schedulerpb.Call) (*acceptVerdict, error) {
-	if m.cfg.Authorizer == nil || call.GetType() != schedulerpb.Call_ACCEPT {
+	if m.cfg.Authorizer == nil {
+		return nil, nil
+	}
+	if call.GetType() == schedulerpb.Call_UPDATE_FRAMEWORK {
+		return nil, m.authorizeFrameworkUpdate(ctx, call)
+	}
+	if call.GetType() != schedulerpb.Call_ACCEPT {
 		return nil, nil
 	}
 	var info *mesospb.FrameworkInfo

@@ -60,12 +60,18 @@ const testCredentials = `{"credentials": [
   {"principal": "agent", "secret": "agent-secret"}
 ]}`
 
-// authFiles writes the ACLs and credentials files.
+// authFiles writes the ACLs (testACLs) and credentials files.
 func authFiles(t *testing.T) (acls, creds string) {
+	t.Helper()
+	return authFilesWith(t, testACLs)
+}
+
+// authFilesWith writes the given ACLs and the credentials files.
+func authFilesWith(t *testing.T, aclsText string) (acls, creds string) {
 	t.Helper()
 	dir := t.TempDir()
 	acls, creds = filepath.Join(dir, "acls.json"), filepath.Join(dir, "credentials.json")
-	for path, text := range map[string]string{acls: testACLs, creds: testCredentials} {
+	for path, text := range map[string]string{acls: aclsText, creds: testCredentials} {
 		if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
 			t.Fatal(err)
 		}
@@ -98,7 +104,13 @@ func basicAuthn(t *testing.T, creds, realm string) func(*http.Request) (string, 
 // ACLs file.
 func authMaster(t *testing.T, mutate func(*Config)) *testMaster {
 	t.Helper()
-	acls, creds := authFiles(t)
+	return authMasterWith(t, testACLs, mutate)
+}
+
+// authMasterWith is authMaster with other ACLs.
+func authMasterWith(t *testing.T, aclsText string, mutate func(*Config)) *testMaster {
+	t.Helper()
+	acls, creds := authFilesWith(t, aclsText)
 	local, err := authz.NewLocalWith(map[string]string{"acls": acls}, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)

@@ -3,6 +3,7 @@ package master
 import (
 	"context"
 	"log/slog"
+	"strings"
 
 	"google.golang.org/protobuf/proto"
 
@@ -90,6 +91,38 @@ func (v *view) role(name string) bool {
 }
 
 func (v *view) showFlags() bool { return v == nil || v.flags }
+
+// resources keeps the resources v may see, as Mesos's GET_AGENTS does: a
+// resource of a role (its role, its allocation's, each of its
+// reservations') the principal may not VIEW_ROLE is left out; unreserved,
+// unallocated resources are always shown. rs is not changed.
+func (v *view) resources(rs []*mesospb.Resource) []*mesospb.Resource {
+	if v == nil {
+		return rs
+	}
+	out := make([]*mesospb.Resource, 0, len(rs))
+	for _, r := range rs {
+		if v.resource(r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func (v *view) resource(r *mesospb.Resource) bool {
+	if r.Role != nil && r.GetRole() != "*" && !v.role(r.GetRole()) {
+		return false
+	}
+	if ai := r.GetAllocationInfo(); ai != nil && ai.Role != nil && !v.role(ai.GetRole()) {
+		return false
+	}
+	for _, res := range r.GetReservations() {
+		if !v.role(res.GetRole()) {
+			return false
+		}
+	}
+	return true
+}
 
 // localView holds a principal's approvers. It is used on the loop only,
 // by one writer at a time: taskObj and execObj are reused for every task
@@ -191,9 +224,20 @@ func (m *Master) collectViewObjects() *viewObjects {
 	for _, fw := range m.completedFrameworks {
 		add(fw)
 	}
+	roles := map[string]bool{}
 	for _, r := range m.knownRoles() {
-		o.roles = append(o.roles, r.name)
+		roles[r.name] = true
 	}
+	// The roles of agents' reservations, and the roles above them (a
+	// refined reservation's path), for the agents' resources.
+	for _, a := range m.agents {
+		for role := range a.total.Reservations() {
+			for r := role; r != ""; r = parentRole(r) {
+				roles[r] = true
+			}
+		}
+	}
+	o.roles = sortedKeys(roles)
 	return o
 }
 
@@ -219,6 +263,15 @@ func executorIdentity(e *mesospb.ExecutorInfo) *mesospb.ExecutorInfo {
 		out.Command = &mesospb.CommandInfo{User: proto.String(c.GetUser())}
 	}
 	return out
+}
+
+// parentRole is the role above role ("" for a top-level role).
+func parentRole(role string) string {
+	i := strings.LastIndexByte(role, '/')
+	if i < 0 {
+		return ""
+	}
+	return role[:i]
 }
 
 // viewFor builds the view of the request's principal; nil when there is no

@@ -93,14 +93,12 @@ func (m *Master) registerEndpoints(mux *http.ServeMux) {
 // collector busy scanning the master's heap.
 func (m *Master) serveDocument(w http.ResponseWriter, r *http.Request, name string, write func(*jsonWriter)) {
 	ctx := r.Context()
-	if name != "slaves" {
-		v, err := m.viewFor(ctx)
-		if err != nil {
-			writeCallError(w, err)
-			return
-		}
-		ctx = withView(ctx, v)
+	v, err := m.viewFor(ctx)
+	if err != nil {
+		writeCallError(w, err)
+		return
 	}
+	ctx = withView(ctx, v)
 	var body []byte
 	if err := m.call(ctx, func() {
 		// The next document of this name is likely about as large as the

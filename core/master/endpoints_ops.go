@@ -126,17 +126,8 @@ func (m *Master) serveTeardown(w http.ResponseWriter, r *http.Request) {
 func (m *Master) serveQuota(w http.ResponseWriter, r *http.Request) {
 	switch r.Method {
 	case http.MethodGet:
-		var body []byte
-		var encErr error
-		if err := m.call(r.Context(), func() { body, encErr = jsoncodec.Marshal(m.quotaStatus()) }); err != nil {
-			writeCallError(w, err)
-			return
-		}
-		if encErr != nil {
-			http.Error(w, encErr.Error(), http.StatusInternalServerError)
-			return
-		}
-		writeJSON(w, r, body)
+		st, err := m.quotaStatusFor(r.Context())
+		writeDocument(w, r, st, err)
 	case http.MethodPost:
 		body, ok := readBody(w, r)
 		if !ok {
@@ -220,17 +211,8 @@ func (m *Master) serveWeights(w http.ResponseWriter, r *http.Request) {
 func (m *Master) serveSchedule(w http.ResponseWriter, r *http.Request) {
 	switch r.Method {
 	case http.MethodGet:
-		var body []byte
-		var encErr error
-		if err := m.call(r.Context(), func() { body, encErr = jsoncodec.Marshal(m.currentSchedule()) }); err != nil {
-			writeCallError(w, err)
-			return
-		}
-		if encErr != nil {
-			http.Error(w, encErr.Error(), http.StatusInternalServerError)
-			return
-		}
-		writeJSON(w, r, body)
+		s, err := m.scheduleFor(r.Context())
+		writeDocument(w, r, s, err)
 	case http.MethodPost:
 		body, ok := readBody(w, r)
 		if !ok {
@@ -256,17 +238,8 @@ func (m *Master) serveMaintenanceStatus(w http.ResponseWriter, r *http.Request) 
 		methodNotAllowed(w, r, http.MethodGet)
 		return
 	}
-	var body []byte
-	var encErr error
-	if err := m.call(r.Context(), func() { body, encErr = jsoncodec.Marshal(m.maintenanceStatus()) }); err != nil {
-		writeCallError(w, err)
-		return
-	}
-	if encErr != nil {
-		http.Error(w, encErr.Error(), http.StatusInternalServerError)
-		return
-	}
-	writeJSON(w, r, body)
+	st, err := m.maintenanceStatusFor(r.Context())
+	writeDocument(w, r, st, err)
 }
 
 // machines reads /machine/down's and /machine/up's JSON array of MachineID.

@@ -32,8 +32,8 @@ type leaderRole int32
 const (
 	// roleFollowing: another master leads, or none does yet.
 	roleFollowing leaderRole = iota
-	// roleRecovering: elected, recovering the registry; calls answer 503
-	// until it is done, as Mesos's do.
+	// roleRecovering: elected, recovering the registry; calls wait until
+	// it is done (Mesos drops them), within a bound (recovery_hold.go).
 	roleRecovering
 	// roleLeading: elected and recovered.
 	roleLeading

@@ -16,6 +16,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/gomesos/mesos/core/httpapi"
+	"github.com/gomesos/mesos/core/loglevel"
 	"github.com/gomesos/mesos/core/master/allocguard"
 	"github.com/gomesos/mesos/core/proto/allocatorpb"
 	"github.com/gomesos/mesos/core/proto/maintenancepb"
@@ -90,8 +91,7 @@ type Master struct {
 
 	// verbosity is what GET_LOGGING_LEVEL and SET_LOGGING_LEVEL see
 	// (logging.go); the master's logger follows it.
-	verbosity    *verbosity
-	verbosityGen uint64
+	verbosity *loglevel.Verbosity
 
 	// documentSizes are the last sizes of the state documents, by
 	// endpoint, and documentBuffers their reusable buffers (endpoints.go).
@@ -152,10 +152,10 @@ func New(cfg Config) (*Master, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	verb := &verbosity{}
+	verb := &loglevel.Verbosity{}
 	m := &Master{
 		cfg:        cfg,
-		log:        slog.New(newLevelHandler(cfg.Logger.Handler(), verb)).With("component", "master"),
+		log:        slog.New(loglevel.NewHandler(cfg.Logger.Handler(), verb)).With("component", "master"),
 		verbosity:  verb,
 		id:         uuid.New().String(),
 		work:       make(chan func(), 4096),

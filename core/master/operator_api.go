@@ -174,7 +174,7 @@ func (m *Master) handleOperatorCall(ctx context.Context, call *masterpb.Call, co
 		return encode(codec, resp)
 	case masterpb.Call_GET_LOGGING_LEVEL:
 		resp := response(masterpb.Response_GET_LOGGING_LEVEL)
-		resp.GetLoggingLevel = &masterpb.Response_GetLoggingLevel{Level: proto.Uint32(m.verbosity.get())}
+		resp.GetLoggingLevel = &masterpb.Response_GetLoggingLevel{Level: proto.Uint32(m.verbosity.Level())}
 		return encode(codec, resp)
 	case masterpb.Call_SET_LOGGING_LEVEL:
 		if err := m.call(ctx, func() { m.setLoggingLevel(call.GetSetLoggingLevel()) }); err != nil {
@@ -258,23 +258,29 @@ func (m *Master) handleOperatorCall(ctx context.Context, call *masterpb.Call, co
 			return resp
 		})
 	case masterpb.Call_GET_MAINTENANCE_STATUS:
-		return m.encodeOnLoop(ctx, codec, func() *masterpb.Response {
-			resp := response(masterpb.Response_GET_MAINTENANCE_STATUS)
-			resp.GetMaintenanceStatus = &masterpb.Response_GetMaintenanceStatus{Status: m.maintenanceStatus()}
-			return resp
-		})
+		st, err := m.maintenanceStatusFor(ctx)
+		if err != nil {
+			return operatorResult{}, err
+		}
+		resp := response(masterpb.Response_GET_MAINTENANCE_STATUS)
+		resp.GetMaintenanceStatus = &masterpb.Response_GetMaintenanceStatus{Status: st}
+		return encode(codec, resp)
 	case masterpb.Call_GET_MAINTENANCE_SCHEDULE:
-		return m.encodeOnLoop(ctx, codec, func() *masterpb.Response {
-			resp := response(masterpb.Response_GET_MAINTENANCE_SCHEDULE)
-			resp.GetMaintenanceSchedule = &masterpb.Response_GetMaintenanceSchedule{Schedule: m.currentSchedule()}
-			return resp
-		})
+		s, err := m.scheduleFor(ctx)
+		if err != nil {
+			return operatorResult{}, err
+		}
+		resp := response(masterpb.Response_GET_MAINTENANCE_SCHEDULE)
+		resp.GetMaintenanceSchedule = &masterpb.Response_GetMaintenanceSchedule{Schedule: s}
+		return encode(codec, resp)
 	case masterpb.Call_GET_QUOTA:
-		return m.encodeOnLoop(ctx, codec, func() *masterpb.Response {
-			resp := response(masterpb.Response_GET_QUOTA)
-			resp.GetQuota = &masterpb.Response_GetQuota{Status: m.quotaStatus()}
-			return resp
-		})
+		st, err := m.quotaStatusFor(ctx)
+		if err != nil {
+			return operatorResult{}, err
+		}
+		resp := response(masterpb.Response_GET_QUOTA)
+		resp.GetQuota = &masterpb.Response_GetQuota{Status: st}
+		return encode(codec, resp)
 
 	case masterpb.Call_UPDATE_WEIGHTS:
 		return resultOK, m.updateWeights(ctx, call.GetUpdateWeights().GetWeightInfos())

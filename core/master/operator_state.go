@@ -44,9 +44,9 @@ func (m *Master) agentProto(a *agent) *masterpb.Response_GetAgents_Agent {
 		Version:            proto.String(a.version),
 		Pid:                proto.String(a.pid),
 		RegisteredTime:     timeInfo(a.regTime),
-		TotalResources:     endpointProtos(a.total),
-		AllocatedResources: endpointProtos(a.usedResources()),
-		OfferedResources:   endpointProtos(a.offered),
+		TotalResources:     m.view.resources(endpointProtos(a.total)),
+		AllocatedResources: m.view.resources(endpointProtos(a.usedResources())),
+		OfferedResources:   m.view.resources(endpointProtos(a.offered)),
 		Capabilities:       a.capabilities,
 		DrainInfo:          m.drainInfo[a.id],
 	}

@@ -16,8 +16,7 @@ import (
 // recovery completes (recovering 10,000 agents takes well under a second),
 // so a call that arrives early is not lost. The hold is bounded in time
 // and in count; past either bound the call is answered 503 with a
-// Retry-After, which core/agent and the scheduler client honour instead of
-// doubling their backoff.
+// Retry-After, which core/agent honours instead of doubling its backoff.
 
 const (
 	// recoveryHoldTimeout bounds how long a call waits for recovery

@@ -197,8 +197,10 @@ func (m *Master) writeSlave(w *jsonWriter, a *agent) {
 	w.beginObject()
 	reservations := a.total.Reservations()
 	for _, role := range sortedKeys(reservations) {
-		w.key(role)
-		w.resources(reservations[role])
+		if m.view.role(role) {
+			w.key(role)
+			w.resources(reservations[role])
+		}
 	}
 	w.endObject()
 	w.key("unreserved_resources")
@@ -222,8 +224,8 @@ func (m *Master) writeSlave(w *jsonWriter, a *agent) {
 
 // writeSlaveFull adds what /slaves shows beyond /state: every resource in
 // full (protobuf JSON, endpoint format), for operators who unreserve or
-// destroy them.
-func writeSlaveFull(w *jsonWriter, a *agent) {
+// destroy them. Reservations of roles v may not view are left out.
+func writeSlaveFull(w *jsonWriter, a *agent, v *view) {
 	full := func(r resources.Resources) {
 		w.beginArray()
 		for _, p := range endpointProtos(r) {
@@ -235,8 +237,10 @@ func writeSlaveFull(w *jsonWriter, a *agent) {
 	w.beginObject()
 	reservations := a.total.Reservations()
 	for _, role := range sortedKeys(reservations) {
-		w.key(role)
-		full(reservations[role])
+		if v.role(role) {
+			w.key(role)
+			full(reservations[role])
+		}
 	}
 	w.endObject()
 	w.key("unreserved_resources_full")
@@ -633,7 +637,7 @@ func (m *Master) writeSlaves(w *jsonWriter, only string) {
 			a := m.agents[id]
 			w.beginObject()
 			m.writeSlave(w, a)
-			writeSlaveFull(w, a)
+			writeSlaveFull(w, a, m.view)
 			w.endObject()
 		}
 	}

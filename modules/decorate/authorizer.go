@@ -2,7 +2,7 @@ package decorate
 
 import (
 	"context"
-	"fmt"
+	"runtime/debug"
 	"sync/atomic"
 
 	"github.com/gomesos/mesos/modules/kinds/authorizer"
@@ -74,9 +74,12 @@ type containedApprover struct {
 func (c *containedApprover) Approved(o *authorizer.Object) (ok bool, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			ok, err = false, fmt.Errorf("object approver panicked: %v", r)
+			pe := &PanicError{Value: r, Stack: debug.Stack()}
+			ce := &CallError{Module: c.d.spec.ID(), Kind: c.d.spec.Kind, Method: "Approved", Class: ClassPanic, Err: pe}
+			ok, err = false, ce
 			if !c.panicked.Swap(true) {
-				err = c.d.Reject("Approved", "panic", err)
+				c.d.log.Error("module panicked", "method", "Approved", "panic", r, "stack", string(pe.Stack))
+				c.d.failed(c.d.method("Approved"), ClassPanic, ce)
 			}
 		}
 	}()

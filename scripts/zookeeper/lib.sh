@@ -8,7 +8,11 @@
 # Environment:
 #   ZK_JAVA          java binary (default: java on PATH)
 #   ZK_CLASSPATH     server classpath (default: Debian's /usr/share/java jars)
-#   ZK_TICK_TIME     tickTime in ms (default 500: session timeouts from 1s)
+#   ZK_TICK_TIME     tickTime in ms (default 100). ZooKeeper expires a
+#                    session on a tick, so a dead client's session ends up
+#                    to one tick after its timeout: 100 ms keeps a master
+#                    failover close to --zk_session_timeout. initLimit and
+#                    syncLimit (in ticks) are derived to stay 10 s and 5 s.
 #   ZK_JVM_OPTS      extra JVM options
 #   ZK_START_TIMEOUT seconds to wait for a server to serve (default 60)
 #   ZK_WATCH_PID     stop the server when this process exits (tests pass
@@ -55,13 +59,18 @@ zk_check_port() {
 
 # zk_write_config <dir> <client port> [<server lines>...]
 zk_write_config() {
-  local dir=$1 port=$2
+  local dir=$1 port=$2 tick=${ZK_TICK_TIME:-100}
   shift 2
+  case "$tick" in
+    '' | *[!0-9]* | 0*) zk_die "bad ZK_TICK_TIME '$tick' (milliseconds, at least 1)" ;;
+  esac
   mkdir -p "$dir/data"
   {
-    echo "tickTime=${ZK_TICK_TIME:-500}"
-    echo "initLimit=20"
-    echo "syncLimit=10"
+    echo "tickTime=$tick"
+    # A follower gets 10 s to join the leader and 5 s to stay in sync,
+    # whatever the tick.
+    echo "initLimit=$(((10000 + tick - 1) / tick))"
+    echo "syncLimit=$(((5000 + tick - 1) / tick))"
     echo "dataDir=$dir/data"
     echo "clientPort=$port"
     echo "clientPortAddress=127.0.0.1"

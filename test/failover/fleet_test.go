@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -33,8 +34,10 @@ const maxBackoff = time.Minute
 // fleet is n simulated agents. Each registers as core/agent's masterLoop
 // does: with the leader the detector names, after a random wait within a
 // backoff that starts at --registration_backoff_factor, doubles after a
-// failed attempt and starts again when a new leader is detected; once
-// registered it keeps the master's event stream open and answers PINGs.
+// failed attempt (unless the master answered 503 with a Retry-After: then
+// that is waited first and the backoff kept) and starts again when a new
+// leader is detected; once registered it keeps the master's event stream
+// open and answers PINGs.
 // It counts, per master, how many agents it accepted and when.
 type fleet struct {
 	client *http.Client
@@ -109,6 +112,7 @@ func (f *fleet) start(ctx context.Context) *sync.WaitGroup {
 // run is one agent's registration loop (core/agent's masterLoop).
 func (f *fleet) run(ctx context.Context, a *simAgent) {
 	backoff := f.factor
+	var pause time.Duration
 	for {
 		leader, _, changed := f.watch.current()
 		if leader == nil {
@@ -120,7 +124,7 @@ func (f *fleet) run(ctx context.Context, a *simAgent) {
 			}
 		}
 		select {
-		case <-time.After(time.Duration(rand.Int64N(int64(backoff) + 1))):
+		case <-time.After(pause + time.Duration(rand.Int64N(int64(backoff)+1))):
 		case <-changed:
 			backoff = f.factor
 			continue
@@ -135,7 +139,8 @@ func (f *fleet) run(ctx context.Context, a *simAgent) {
 			case <-sctx.Done():
 			}
 		}()
-		registered := f.session(sctx, a, leaderAddr(leader))
+		pause = 0
+		registered, retryAfter := f.session(sctx, a, leaderAddr(leader))
 		cancel()
 		if ctx.Err() != nil {
 			return
@@ -150,6 +155,10 @@ func (f *fleet) run(ctx context.Context, a *simAgent) {
 			backoff = f.factor
 			continue
 		}
+		if retryAfter >= 0 {
+			pause = retryAfter
+			continue
+		}
 		backoff = min(2*backoff, maxBackoff)
 	}
 }
@@ -161,8 +170,9 @@ func leaderAddr(info *mesospb.MasterInfo) string {
 }
 
 // session subscribes with the master at addr and follows its events until
-// the stream ends; it reports whether the agent was registered.
-func (f *fleet) session(ctx context.Context, a *simAgent, addr string) bool {
+// the stream ends; it reports whether the agent was registered, and the
+// Retry-After of a 503 (-1 without one).
+func (f *fleet) session(ctx context.Context, a *simAgent, addr string) (bool, time.Duration) {
 	call := &agentmasterpb.AgentCall{
 		Type: agentmasterpb.AgentCall_SUBSCRIBE.Enum(),
 		Subscribe: &agentmasterpb.AgentCall_Subscribe{
@@ -179,19 +189,23 @@ func (f *fleet) session(ctx context.Context, a *simAgent, addr string) bool {
 	resp, err := f.post(ctx, addr, call, "")
 	if err != nil {
 		f.countRefusal("connect")
-		return false
+		return false, -1
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4096))
 		f.countRefusal(fmt.Sprint(resp.StatusCode))
-		return false
+		secs, err := strconv.Atoi(resp.Header.Get("Retry-After"))
+		if resp.StatusCode != http.StatusServiceUnavailable || err != nil || secs < 0 {
+			return false, -1
+		}
+		return false, min(time.Duration(secs)*time.Second, maxBackoff)
 	}
 	r := recordio.NewReader(resp.Body, 0)
 	first, err := readEvent(r)
 	if err != nil || first.GetType() != agentmasterpb.AgentEvent_SUBSCRIBED {
 		f.countRefusal("no SUBSCRIBED")
-		return false
+		return false, -1
 	}
 	if a.info.Id == nil {
 		a.info.Id = first.GetSubscribed().GetAgentId()
@@ -201,7 +215,7 @@ func (f *fleet) session(ctx context.Context, a *simAgent, addr string) bool {
 	for {
 		ev, err := readEvent(r)
 		if err != nil {
-			return true
+			return true, -1
 		}
 		if ev.GetType() == agentmasterpb.AgentEvent_PING {
 			f.pong(ctx, a, addr, streamID, ev.GetPing().GetSequence())

@@ -18,12 +18,11 @@ func (f *Flags) Config(fs *flags.FlagSet, env []string, logger *slog.Logger) (ag
 	if fs.Lookup("master_detector").IsSet() {
 		return agent.Config{}, errors.New("--master_detector is not supported yet; give the master with --master=host:port")
 	}
-	// The agent does not authenticate or authorize its own endpoints yet:
-	// refuse the flags that ask it to, rather than run unprotected.
-	for name, what := range map[string]string{"acls": "authorize requests", "http_credentials": "authenticate its HTTP endpoints"} {
-		if fs.Lookup(name).IsSet() {
-			return agent.Config{}, fmt.Errorf("--%s is not supported yet by this agent (it does not %s)", name, what)
-		}
+	// Executors' HTTP authentication needs JWT executor tokens, which this
+	// agent does not issue: refuse it rather than run unprotected.
+	if f.AuthenticateHTTPExecutors {
+		return agent.Config{}, errors.New("--authenticate_http_executors is not supported yet by this agent " +
+			"(it does not issue the JWT executor tokens, signed with --executor_secret_key, that Mesos's executors present)")
 	}
 	cfg := agent.Config{
 		Master:                            f.Master,
@@ -79,6 +78,9 @@ func (f *Flags) Config(fs *flags.FlagSet, env []string, logger *slog.Logger) (ag
 		}
 		cfg.Credential = c
 	}
+	cfg.AuthenticateHTTPReadOnly, cfg.AuthenticateHTTPReadWrite = f.AuthenticateHTTPReadonly, f.AuthenticateHTTPReadwrite
+	cfg.HTTPAuthenticators, cfg.HTTPCredentials = f.HTTPAuthenticators, f.HTTPCredentials
+	cfg.ACLs, cfg.Authorizer = string(f.ACLs), f.Authorizer
 	cfg.Modules, cfg.ModulesDir, cfg.Hooks = f.Modules, f.ModulesDir, f.Hooks
 	cfg.Isolation = f.Isolation
 	cfg.IsolatorOptions = builtin.Options{

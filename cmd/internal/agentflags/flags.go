@@ -30,6 +30,7 @@ type Flags struct {
 	AgentFeatures                     json.RawMessage
 	Attributes                        string
 	Authenticatee                     string
+	AuthenticateHTTPExecutors         bool
 	AuthenticationBackoffFactor       units.Duration
 	AuthenticationTimeoutMax          units.Duration
 	AuthenticationTimeoutMin          units.Duration
@@ -125,6 +126,10 @@ func New() (*flags.FlagSet, *Flags) {
 		"Authenticatee implementation to use when authenticating against the\n"+
 			"master. Use the default `crammd5`, or\n"+
 			"load an alternate authenticatee module using `--modules`.", "crammd5")
+	fs.Bool(&f.AuthenticateHTTPExecutors, "authenticate_http_executors",
+		"If `true`, only authenticated requests for the HTTP executor API are\n"+
+			"allowed. Mesos does this with JWT tokens signed by\n"+
+			"`--executor_secret_key`; this agent does not yet, and refuses the flag.", false)
 	fs.Duration(&f.AuthenticationBackoffFactor, "authentication_backoff_factor",
 		"The agent will time out its authentication with the master based on\n"+
 			"exponential backoff. The timeout will be randomly chosen within the\n"+

@@ -5,7 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"sort"
+	"maps"
+	"slices"
 	"sync"
 	"time"
 
@@ -198,13 +199,8 @@ func (c *Containerizer) Close() {
 func (c *Containerizer) Containers() []*mesospb.ContainerID {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	keys := make([]string, 0, len(c.containers))
-	for k := range c.containers {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	out := make([]*mesospb.ContainerID, 0, len(keys))
-	for _, k := range keys {
+	out := make([]*mesospb.ContainerID, 0, len(c.containers))
+	for _, k := range slices.Sorted(maps.Keys(c.containers)) {
 		out = append(out, c.containers[k].id)
 	}
 	return out

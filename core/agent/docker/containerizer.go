@@ -5,8 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"path/filepath"
-	"sort"
+	"slices"
 	"sync"
 	"time"
 
@@ -354,13 +355,8 @@ func (c *Containerizer) lookup(id *mesospb.ContainerID) (*container, *ended) {
 func (c *Containerizer) Containers() []*mesospb.ContainerID {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	keys := make([]string, 0, len(c.containers))
-	for k := range c.containers {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	out := make([]*mesospb.ContainerID, 0, len(keys))
-	for _, k := range keys {
+	out := make([]*mesospb.ContainerID, 0, len(c.containers))
+	for _, k := range slices.Sorted(maps.Keys(c.containers)) {
 		out = append(out, c.containers[k].id)
 	}
 	return out

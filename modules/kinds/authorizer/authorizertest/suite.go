@@ -44,6 +44,7 @@ func Run(t *testing.T, f Fixture) {
 		{"Cases", cases},
 		{"ApproveObjectsAgrees", approveObjects},
 		{"ApproveNoObjects", approveNone},
+		{"ObjectApproverAgrees", objectApprover},
 		{"Concurrent", concurrent},
 	} {
 		t.Run(ct.name, func(t *testing.T) { ct.run(t, f) })
@@ -160,4 +161,25 @@ func concurrent(t *testing.T, f Fixture) {
 		})
 	}
 	wg.Wait()
+}
+
+// objectApprover: an authorizer that decides locally
+// (authorizer.ObjectApprovers) gives approvers that answer every case as
+// Authorized does. Others have nothing to check.
+func objectApprover(t *testing.T, f Fixture) {
+	a := f.New(t)
+	if _, ok := a.(authorizer.ObjectApprovers); !ok {
+		t.Skip("the authorizer does not decide locally (no ObjectApprovers)")
+	}
+	for _, c := range f.Cases {
+		ap, err := authorizer.ApproverOf(ctx(t), a, c.Request.GetSubject(), c.Request.GetAction())
+		if err != nil || ap == nil {
+			t.Errorf("%s: ObjectApprover = %v, %v", c.Name, ap, err)
+			continue
+		}
+		ok, err := ap.Approved(c.Request.GetObject())
+		if err != nil || ok != c.Allowed {
+			t.Errorf("%s: Approved = %v, %v; want %v", c.Name, ok, err, c.Allowed)
+		}
+	}
 }
