@@ -23,3 +23,17 @@ func TestSplitArgs(t *testing.T) {
 		t.Fatalf("own %v\nmaster %v\nagents %v", own, master, agents)
 	}
 }
+
+// TestSplitAuthArgs: the agents get their authentication and authorization
+// flags (--acls and --authenticate_http_* go to the master too).
+func TestSplitAuthArgs(t *testing.T) {
+	local, _ := newFlags()
+	args := []string{"--acls=acls.json", "--authenticate_http_readonly", "--http_credentials=creds.json",
+		"--authorizer=local", "--authorizers=local", "--credentials=creds.json"}
+	_, master, agents := splitArgs(args, local)
+	wantMaster := []string{"--acls=acls.json", "--authenticate_http_readonly", "--authorizers=local", "--credentials=creds.json"}
+	wantAgents := []string{"--acls=acls.json", "--authenticate_http_readonly", "--http_credentials=creds.json", "--authorizer=local"}
+	if !slices.Equal(master, wantMaster) || !slices.Equal(agents, wantAgents) {
+		t.Fatalf("master %v\nagents %v", master, agents)
+	}
+}
