@@ -1,6 +1,7 @@
 package agent
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/gomesos/mesos/core/agent/checkpoint"
 	"github.com/gomesos/mesos/core/proto/agentmasterpb"
+	"github.com/gomesos/mesos/core/proto/agentpb"
 	"github.com/gomesos/mesos/core/proto/masterpb"
 	"github.com/gomesos/mesos/core/proto/mesospb"
 	"github.com/gomesos/mesos/core/proto/schedulerpb"
@@ -25,6 +27,22 @@ func getOperations(t *testing.T, masterAddr string) []*mesospb.Operation {
 		t.Fatalf("GET_OPERATIONS: %s %s", resp.Status, body)
 	}
 	var r masterpb.Response
+	if err := proto.Unmarshal(body, &r); err != nil {
+		t.Fatal(err)
+	}
+	return r.GetGetOperations().GetOperations()
+}
+
+// agentOperations is the agent's own GET_OPERATIONS.
+func agentOperations(t *testing.T, a *testAgent) []*mesospb.Operation {
+	t.Helper()
+	resp := postProto(t, fmt.Sprintf("http://127.0.0.1:%d/api/v1", a.port), &agentpb.Call{Type: agentpb.Call_GET_OPERATIONS.Enum()}, nil)
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("agent GET_OPERATIONS: %s %s", resp.Status, body)
+	}
+	var r agentpb.Response
 	if err := proto.Unmarshal(body, &r); err != nil {
 		t.Fatal(err)
 	}
@@ -99,6 +117,10 @@ func TestOperationFeedback(t *testing.T) {
 		ops[0].GetLatestStatus().GetState() != mesospb.OperationState_OPERATION_FINISHED || len(ops[0].GetStatuses()) != 1 {
 		t.Fatalf("GET_OPERATIONS %v", ops)
 	}
+	if ops := agentOperations(t, a); len(ops) != 1 || ops[0].GetInfo().GetId().GetValue() != "op1" ||
+		!proto.Equal(ops[0].GetLatestStatus().GetUuid(), first.GetUuid()) {
+		t.Fatalf("the agent's GET_OPERATIONS before the acknowledgement: %v", ops)
+	}
 
 	// Unacknowledged, the status survives an agent restart and comes again.
 	cfg.Port = a.port
@@ -132,6 +154,7 @@ func TestOperationFeedback(t *testing.T) {
 		AgentId: o.GetAgentId(), OperationId: &mesospb.OperationID{Value: proto.String("op1")}, Uuid: first.GetUuid().GetValue(),
 	}})
 	eventually(t, "the operation forgotten by the master", func() bool { return len(getOperations(t, m.addr)) == 0 })
+	eventually(t, "the operation forgotten by the agent", func() bool { return len(agentOperations(t, a)) == 0 })
 	eventually(t, "the acknowledgement checkpointed by the agent", func() bool {
 		var msg agentmasterpb.AgentEvent_ApplyOperations
 		return checkpoint.Read(a.layout.ResourcesInfoPath(), &msg) == nil && len(msg.GetTracked()) == 0 &&

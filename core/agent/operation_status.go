@@ -143,3 +143,15 @@ func (a *Agent) trackedOperations() []*mesospb.Operation {
 	}
 	return out
 }
+
+// getOperations is GET_OPERATIONS: the operations with feedback whose
+// latest status the master has not acknowledged yet (the others are done
+// and forgotten, and the agent has no resource providers whose operations
+// could be pending), copied for the caller, in a stable order.
+func (a *Agent) getOperations() []*mesospb.Operation {
+	out := make([]*mesospb.Operation, 0, len(a.trackedOps))
+	for _, k := range slices.Sorted(maps.Keys(a.trackedOps)) {
+		out = append(out, proto.CloneOf(a.trackedOps[k]))
+	}
+	return out
+}

@@ -87,8 +87,9 @@ func (a *Agent) serveOperator(w http.ResponseWriter, r *http.Request) {
 			resp, err = a.getContainers(r)
 		}
 	case agentpb.Call_GET_OPERATIONS:
-		// No resource providers here: no operations in flight.
-		resp = &agentpb.Response{GetOperations: &agentpb.Response_GetOperations{}}
+		err = a.call(r.Context(), func() {
+			resp = &agentpb.Response{GetOperations: &agentpb.Response_GetOperations{Operations: a.getOperations()}}
+		})
 	case agentpb.Call_GET_RESOURCE_PROVIDERS:
 		resp = &agentpb.Response{GetResourceProviders: &agentpb.Response_GetResourceProviders{}}
 	case agentpb.Call_LIST_FILES:
