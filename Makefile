@@ -92,6 +92,25 @@ modules-wasm:
 	  GOOS=wasip1 GOARCH=wasm $(GO) build -buildmode=c-shared -o $(BIN)/modules/$$(basename $$d).wasm ./$$d || exit 1; \
 	done
 
+# The Rust example module (sdk/examples/wasm-rust/binpack-allocator, no
+# crates): bin/modules/binpack-allocator-rs.wasm, built with Debian's
+# rustc and its wasm32-unknown-unknown standard library
+# (apt-get install rustc libstd-rust-dev-wasm32). Part of `make modules`
+# when that compiler and target are there; skipped with a message if not.
+RUSTC_WASM ?= /usr/bin/rustc
+RUST_WASM_FLAGS := --edition 2021 --target wasm32-unknown-unknown --crate-type cdylib \
+	-C opt-level=3 -C panic=abort -C lto=fat -C codegen-units=1 -C strip=debuginfo
+.PHONY: modules-rust
+modules: modules-rust
+modules-rust:
+	@if ! $(RUSTC_WASM) --print target-libdir --target wasm32-unknown-unknown 2>/dev/null | xargs -I{} test -d {}; then \
+	  echo "modules-rust: skipped: $(RUSTC_WASM) has no wasm32-unknown-unknown target (apt-get install rustc libstd-rust-dev-wasm32)"; \
+	else \
+	  mkdir -p $(BIN)/modules && \
+	  echo "$(RUSTC_WASM) ... -o $(BIN)/modules/binpack-allocator-rs.wasm sdk/examples/wasm-rust/binpack-allocator/src/lib.rs" && \
+	  $(RUSTC_WASM) $(RUST_WASM_FLAGS) -o $(BIN)/modules/binpack-allocator-rs.wasm sdk/examples/wasm-rust/binpack-allocator/src/lib.rs; \
+	fi
+
 clean:
 	rm -rf $(BIN) .run
 
