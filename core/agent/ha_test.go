@@ -230,7 +230,10 @@ func TestAgentFollowsLeaderThroughZooKeeper(t *testing.T) {
 	agent := startAgent(t, cfg)
 	var agentID string
 	pollUntil(t, 30*time.Second, "the agent registered with the leader", func() error {
-		agentID = agent.agentID()
+		// The agent's id belongs to its loop: read it there.
+		if err := agent.call(t.Context(), func() { agentID = agent.agentID() }); err != nil {
+			return err
+		}
 		s, err := getState(leader.addr)
 		if err != nil {
 			return err
@@ -315,7 +318,11 @@ func TestAgentFollowsLeaderThroughZooKeeper(t *testing.T) {
 		return fmt.Errorf("agent %s not active on %s", agentID, next.name)
 	})
 	reregistered := time.Since(killed)
-	if got := agent.agentID(); got != agentID {
+	var got string
+	if err := agent.call(t.Context(), func() { got = agent.agentID() }); err != nil {
+		t.Fatal(err)
+	}
+	if got != agentID {
 		t.Errorf("agent id %s after the failover, want %s", got, agentID)
 	}
 

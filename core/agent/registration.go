@@ -25,6 +25,9 @@ func capabilities() []mesospb.AgentInfo_Capability_Type {
 		// operations on their default resources (operation_status.go).
 		mesospb.AgentInfo_Capability_RESOURCE_PROVIDER,
 		mesospb.AgentInfo_Capability_AGENT_OPERATION_FEEDBACK,
+		// GROW_VOLUME and SHRINK_VOLUME only change checkpointed
+		// resources, which the master sends whole (operations.go).
+		mesospb.AgentInfo_Capability_RESIZE_VOLUME,
 	}
 }
 

@@ -61,7 +61,8 @@ func (m *Master) accept(fw *framework, acc *schedulerpb.Call_Accept) error {
 				remaining, err = m.applyOperation(launch, op, remaining)
 			}
 		case op.GetType() == mesospb.Offer_Operation_RESERVE, op.GetType() == mesospb.Offer_Operation_UNRESERVE,
-			op.GetType() == mesospb.Offer_Operation_CREATE, op.GetType() == mesospb.Offer_Operation_DESTROY:
+			op.GetType() == mesospb.Offer_Operation_CREATE, op.GetType() == mesospb.Offer_Operation_DESTROY,
+			op.GetType() == mesospb.Offer_Operation_GROW_VOLUME, op.GetType() == mesospb.Offer_Operation_SHRINK_VOLUME:
 			remaining, err = m.applyOperation(launch, op, remaining)
 		default:
 			err = fmt.Errorf("operation %s is not supported", op.GetType())
@@ -194,8 +195,12 @@ func setAllocationRole(msg proto.Message, role string) {
 		for _, list := range [][]*mesospb.Resource{
 			v.GetReserve().GetResources(), v.GetUnreserve().GetResources(),
 			v.GetCreate().GetVolumes(), v.GetDestroy().GetVolumes(),
+			{v.GetGrowVolume().GetVolume(), v.GetGrowVolume().GetAddition(), v.GetShrinkVolume().GetVolume()},
 		} {
 			for _, r := range list {
+				if r == nil {
+					continue // an absent GrowVolume/ShrinkVolume field
+				}
 				r.AllocationInfo = &mesospb.Resource_AllocationInfo{Role: proto.String(role)}
 			}
 		}

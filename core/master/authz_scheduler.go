@@ -200,6 +200,10 @@ func operationObjects(op *mesospb.Offer_Operation) (authorizer.Action, []*mesosp
 		return authorizer.Action_CREATE_VOLUME, op.GetCreate().GetVolumes()
 	case mesospb.Offer_Operation_DESTROY:
 		return authorizer.Action_DESTROY_VOLUME, op.GetDestroy().GetVolumes()
+	case mesospb.Offer_Operation_GROW_VOLUME:
+		return authorizer.Action_RESIZE_VOLUME, []*mesospb.Resource{op.GetGrowVolume().GetVolume()}
+	case mesospb.Offer_Operation_SHRINK_VOLUME:
+		return authorizer.Action_RESIZE_VOLUME, []*mesospb.Resource{op.GetShrinkVolume().GetVolume()}
 	}
 	return authorizer.Action_UNKNOWN, nil
 }
@@ -212,6 +216,8 @@ func operationVerb(t mesospb.Offer_Operation_Type) string {
 		return "unreserve resources"
 	case mesospb.Offer_Operation_CREATE:
 		return "create persistent volumes"
+	case mesospb.Offer_Operation_GROW_VOLUME, mesospb.Offer_Operation_SHRINK_VOLUME:
+		return "resize persistent volumes"
 	}
 	return "destroy persistent volumes"
 }

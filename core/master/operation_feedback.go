@@ -48,7 +48,8 @@ func (op *trackedOperation) latest() *mesospb.OperationStatus {
 func (m *Master) feedbackError(fw *framework, a *agent, op *mesospb.Offer_Operation) error {
 	switch op.GetType() {
 	case mesospb.Offer_Operation_RESERVE, mesospb.Offer_Operation_UNRESERVE,
-		mesospb.Offer_Operation_CREATE, mesospb.Offer_Operation_DESTROY:
+		mesospb.Offer_Operation_CREATE, mesospb.Offer_Operation_DESTROY,
+		mesospb.Offer_Operation_GROW_VOLUME, mesospb.Offer_Operation_SHRINK_VOLUME:
 	default:
 		return fmt.Errorf("operation %s is not supported", op.GetType())
 	}

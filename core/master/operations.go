@@ -11,10 +11,11 @@ import (
 	"github.com/gomesos/mesos/modules/kinds/allocator"
 )
 
-// applyOperation applies RESERVE, UNRESERVE, CREATE or DESTROY to offered
-// resources. Each is a conversion of some offered resources (consumed) into
-// others (converted); the agent checkpoints the result. Operators convert
-// an agent's free resources the same way (operator_resources.go).
+// applyOperation applies RESERVE, UNRESERVE, CREATE, DESTROY, GROW_VOLUME
+// or SHRINK_VOLUME (resize_volume.go) to offered resources. Each is a
+// conversion of some offered resources (consumed) into others (converted);
+// the agent checkpoints the result. Operators convert an agent's free
+// resources the same way (operator_resources.go).
 func (m *Master) applyOperation(lc *launchContext, op *mesospb.Offer_Operation, remaining resources.Resources) (resources.Resources, error) {
 	op = proto.Clone(op).(*mesospb.Offer_Operation)
 	if err := normalize(lc, op); err != nil {
@@ -171,6 +172,8 @@ func (m *Master) conversion(op *mesospb.Offer_Operation, chk operationChecks) (c
 			}
 		}
 		converted = stripPersistence(consumed)
+	case mesospb.Offer_Operation_GROW_VOLUME, mesospb.Offer_Operation_SHRINK_VOLUME:
+		return m.resizeConversion(op, chk) // resize_volume.go
 	}
 	return consumed, converted, err
 }

@@ -319,9 +319,12 @@ func (m *Master) handleOperatorCall(ctx context.Context, call *masterpb.Call, co
 		return resultOK, m.deactivateAgentCall(ctx, call.GetDeactivateAgent().GetAgentId().GetValue())
 	case masterpb.Call_REACTIVATE_AGENT:
 		return resultOK, m.reactivateAgentCall(ctx, call.GetReactivateAgent().GetAgentId().GetValue())
+	case masterpb.Call_GROW_VOLUME:
+		return resultAccepted, m.operatorGrowVolume(ctx, call.GetGrowVolume())
+	case masterpb.Call_SHRINK_VOLUME:
+		return resultAccepted, m.operatorShrinkVolume(ctx, call.GetShrinkVolume())
 	}
-	// UNKNOWN, and GROW_VOLUME and SHRINK_VOLUME (resource providers and
-	// volume resizing are not implemented).
+	// UNKNOWN.
 	return operatorResult{}, &callError{http.StatusNotImplemented, fmt.Sprintf("%s is not implemented", call.GetType())}
 }
 

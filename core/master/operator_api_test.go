@@ -122,7 +122,9 @@ func TestOperatorCallErrors(t *testing.T) {
 		{"bad json", "POST", "application/json", `{"type":`, 400, ""},
 		{"bad media type", "POST", "text/plain", `{}`, 415, ""},
 		{"unknown", "POST", "application/json", `{"type":"UNKNOWN"}`, 501, ""},
-		{"not implemented", "POST", "application/json", `{"type":"GROW_VOLUME","grow_volume":{"volume":{"name":"disk","type":"SCALAR","scalar":{"value":1}},"addition":{"name":"disk","type":"SCALAR","scalar":{"value":1}}}}`, 501, ""},
+		{"grow without agent", "POST", "application/json", `{"type":"GROW_VOLUME","grow_volume":{"volume":{"name":"disk","type":"SCALAR","scalar":{"value":1}},"addition":{"name":"disk","type":"SCALAR","scalar":{"value":1}}}}`, 400, "Expecting 'agent_id' to be present; only agent default resources are supported right now"},
+		{"no grow_volume", "POST", "application/json", `{"type":"GROW_VOLUME"}`, 400, "Expecting 'grow_volume' to be present"},
+		{"no shrink_volume", "POST", "application/json", `{"type":"SHRINK_VOLUME"}`, 400, "Expecting 'shrink_volume' to be present"},
 		{"GET", "GET", "", ``, 405, "Expecting one of { 'POST' }"},
 	}
 	for _, c := range cases {
