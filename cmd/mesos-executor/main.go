@@ -9,6 +9,14 @@
 // executors and their wire types, not the agent, and starts in a fraction
 // of the agent binary's CPU time. The agent finds it in --launcher_dir or
 // next to its own binary; without it, the agent re-executes itself.
+//
+// updatemaxprocs=0 keeps the runtime from re-reading the CPU affinity and
+// the cgroup's CPU limit every second to refit GOMAXPROCS: an executor
+// lives as long as its task, mostly idle, and gains nothing from a refit.
+// GOMAXPROCS is still fitted to the container's limit once, at start. It
+// applies to this binary only, not to the tasks it starts.
+//
+//go:debug updatemaxprocs=0
 package main
 
 import (

@@ -31,7 +31,7 @@ var (
 	benchTasks    = flag.Int("bench.tasks", 1000, "tasks per timed run of BenchmarkTaskThroughput")
 	benchInflight = flag.Int("bench.inflight", 16, "most tasks launched and not yet finished at once (and the spawn-rate parallelism)")
 	benchRunning  = flag.Int("bench.running", 100, "long-running tasks held by BenchmarkAgentMemory")
-	benchHelpers  = flag.String("bench.helpers", "built", "the agent's helper programs: built (mesos-containerizer and mesos-executor built into --launcher_dir, as make build installs them) or self (the agent re-executes its own binary, this test binary)")
+	benchHelpers  = flag.String("bench.helpers", "built", "the agent's helper programs: built (mesos-containerizer and mesos-executor built into --launcher_dir, as make build installs them), self (the agent re-executes its own binary, this test binary), or dir:PATH (prebuilt helpers in PATH, e.g. another revision's, to compare builds)")
 )
 
 // benchSize is a size flag's value, or short under -short when the flag
@@ -46,14 +46,20 @@ func benchSize(name string, value, short int) int {
 }
 
 // benchLauncherDir builds the helper programs for --launcher_dir, or
-// returns "" for -bench.helpers=self.
+// returns "" for -bench.helpers=self, or the directory of dir:PATH.
 func benchLauncherDir(b *testing.B) string {
+	if dir, ok := strings.CutPrefix(*benchHelpers, "dir:"); ok {
+		if _, err := os.Stat(filepath.Join(dir, "mesos-executor")); err != nil {
+			b.Fatalf("-bench.helpers=%q: %v", *benchHelpers, err)
+		}
+		return dir
+	}
 	switch *benchHelpers {
 	case "self":
 		return ""
 	case "built":
 	default:
-		b.Fatalf("-bench.helpers=%q: want built or self", *benchHelpers)
+		b.Fatalf("-bench.helpers=%q: want built, self or dir:PATH", *benchHelpers)
 	}
 	return buildHelpers(b)
 }

@@ -15,7 +15,6 @@ import (
 
 	"google.golang.org/protobuf/proto"
 
-	"github.com/gomesos/mesos/core/httpapi"
 	"github.com/gomesos/mesos/core/proto/executorpb"
 	"github.com/gomesos/mesos/core/proto/mesospb"
 	"github.com/gomesos/mesos/core/recordio"
@@ -42,6 +41,12 @@ type Client struct {
 	tasks   map[string]*mesospb.TaskInfo
 	acked   chan struct{}
 }
+
+// mediaProtobuf is the v1 API's protobuf media type (httpapi.MediaProtobuf,
+// which a test keeps equal). The executor does not import httpapi: its JSON
+// codec brings the descriptor packages' init and size into every task's
+// executor start.
+const mediaProtobuf = "application/x-protobuf"
 
 // ErrDisconnected ends a client that lost the agent and may not wait for
 // it (the framework does not checkpoint), or waited longer than the
@@ -126,8 +131,8 @@ func (c *Client) subscribe(ctx context.Context) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	req.Header.Set("Content-Type", httpapi.MediaProtobuf)
-	req.Header.Set("Accept", httpapi.MediaProtobuf)
+	req.Header.Set("Content-Type", mediaProtobuf)
+	req.Header.Set("Accept", mediaProtobuf)
 	resp, err := c.http.Do(req)
 	if err != nil {
 		return false, err
@@ -270,7 +275,7 @@ func (c *Client) post(ctx context.Context, call *executorpb.Call) error {
 	if err != nil {
 		return err
 	}
-	req.Header.Set("Content-Type", httpapi.MediaProtobuf)
+	req.Header.Set("Content-Type", mediaProtobuf)
 	resp, err := c.http.Do(req)
 	if err != nil {
 		return err

@@ -272,3 +272,11 @@ func TestShutdownIdleExecutor(t *testing.T) {
 		t.Fatal("executor did not exit on SHUTDOWN")
 	}
 }
+
+// The client keeps its own copy of the protobuf media type, so that the
+// executor does not link httpapi (and its JSON codec).
+func TestClientMediaTypeIsHTTPAPIs(t *testing.T) {
+	if mediaProtobuf != httpapi.MediaProtobuf {
+		t.Errorf("mediaProtobuf = %q, httpapi.MediaProtobuf = %q", mediaProtobuf, httpapi.MediaProtobuf)
+	}
+}
