@@ -50,9 +50,9 @@ func BenchmarkHookCall(b *testing.B) {
 			"builtin+proto":           func(*testing.B) hook.Hook { return protoHook{builtin} },
 			"wasm":                    wasmHook(Config{}),
 			"wasm-uninterruptible":    wasmHook(Config{Uninterruptible: true}),
-			"wasm-closeoncontextdone": wasmHook(Config{closeOnContextDone: true}),
+			"wasm-instrumented":       wasmHook(Config{instrumentDeadlines: true}),
 		}
-		for _, runtime := range []string{"builtin", "builtin+proto", "wasm", "wasm-uninterruptible", "wasm-closeoncontextdone"} {
+		for _, runtime := range []string{"builtin", "builtin+proto", "wasm", "wasm-uninterruptible", "wasm-instrumented"} {
 			b.Run(name+"/"+runtime, func(b *testing.B) {
 				h := hooks[runtime](b)
 				ctx := context.Background()
@@ -149,12 +149,12 @@ func BenchmarkAllocatorCycle(b *testing.B) {
 		{"drf", func() allocator.Allocator { return hierarchical.New() }, drfPkg},
 	}
 	for _, p := range policies {
-		for _, runtime := range []string{"builtin", "wasm", "wasm-rust", "wasm-uninterruptible", "wasm-closeoncontextdone"} {
+		for _, runtime := range []string{"builtin", "wasm", "wasm-rust", "wasm-uninterruptible", "wasm-instrumented"} {
 			if runtime == "wasm-rust" && p.name != "binpack" {
 				continue // only bin-packing has a Rust twin (rust_guest_test.go)
 			}
 			b.Run(fmt.Sprintf("%s/%s/agents=%d/frameworks=%d", p.name, runtime, agents, frameworks), func(b *testing.B) {
-				if testing.Short() && runtime == "wasm-closeoncontextdone" {
+				if testing.Short() && runtime == "wasm-instrumented" {
 					b.Skip("seconds per cycle (wazero's deadline checks): run without -short")
 				}
 				var a allocator.Allocator
@@ -166,7 +166,7 @@ func BenchmarkAllocatorCycle(b *testing.B) {
 						Impl.(allocator.Allocator)
 				default:
 					cfg := Config{Uninterruptible: runtime == "wasm-uninterruptible",
-						closeOnContextDone: runtime == "wasm-closeoncontextdone"}
+						instrumentDeadlines: runtime == "wasm-instrumented"}
 					a = load(b, newLoader(b, cfg), modules.Spec{File: guest(b, p.pkg), CallTimeout: 10 * time.Minute}).
 						Impl.(allocator.Allocator)
 				}

@@ -34,10 +34,16 @@ type Config struct {
 	// for ever. Only for modules trusted not to loop, and for comparison;
 	// deadlines are then checked only before a call starts.
 	Uninterruptible bool
-	// closeOnContextDone enforces deadlines with wazero's
-	// WithCloseOnContextDone instead of the instrumentation, as this
-	// runtime did before: the benchmarks compare the two.
-	closeOnContextDone bool
+	// instrumentDeadlines enforces deadlines with the instrumentation
+	// (package interrupt) instead of wazero's WithCloseOnContextDone.
+	// Experimental, off by default: an instrumented guest never returns to
+	// Go while it runs, so the Go runtime cannot stop it for a garbage
+	// collection's stop-the-world phases, and the watchdog that would
+	// interrupt it cannot run meanwhile. A long call then stalls the whole
+	// process at the next collection, and a guest looping for ever
+	// deadlocks it. wazero's checks call into Go at every loop iteration,
+	// which is slower but lets the runtime stop the goroutine.
+	instrumentDeadlines bool
 	// Logger receives the runtime's logs and the modules' stdout and
 	// stderr (nil: slog.Default()).
 	Logger *slog.Logger

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"os"
+	"runtime"
+	"runtime/debug"
 	"testing"
 	"time"
 
@@ -11,9 +13,8 @@ import (
 	"github.com/gomesos/mesos/modules/kinds/hook"
 )
 
-// The default runtime stops a guest that loops for ever at its deadline
-// through the instrumentation (package interrupt), with wazero's
-// WithCloseOnContextDone off: on a first load, which instruments the
+// The experimental instrumentation (package interrupt) stops a guest that
+// loops for ever at its deadline, with wazero's WithCloseOnContextDone off: on a first load, which instruments the
 // module and caches the result, and on a load after a "restart" that
 // takes the instrumented module from the cache. The instance is thrown
 // away and the next call gets a new one.
@@ -21,9 +22,13 @@ func TestDeadlineStopsLoopThroughInstrumentation(t *testing.T) {
 	dir := t.TempDir()
 	for _, round := range []string{"instrumented now", "instrumented module from the cache"} {
 		t.Run(round, func(t *testing.T) {
-			l := newLoader(t, Config{CacheDir: dir, PoolSize: 1})
-			if l.cfg.closeOnContextDone || !l.instruments() {
-				t.Fatal("the default Loader does not instrument, or uses WithCloseOnContextDone")
+			// No garbage collection meanwhile: an instrumented guest
+			// cannot be stopped for one, and a collection that starts
+			// while it loops would wait for ever (Config.instrumentDeadlines).
+			defer debug.SetGCPercent(debug.SetGCPercent(-1))
+			l := newLoader(t, Config{CacheDir: dir, PoolSize: 1, instrumentDeadlines: true})
+			if l.closesOnContextDone() || !l.instruments() {
+				t.Fatal("the Loader does not instrument, or uses WithCloseOnContextDone")
 			}
 			in := load(t, l, modules.Spec{File: guest(t, chaosPkg), Kind: modules.KindHook, CallTimeout: time.Second})
 			if m := in.Impl.(*hookClient).c.m; !m.instrumented {
@@ -132,4 +137,43 @@ func TestInitializationLoopStopped(t *testing.T) {
 		t.Fatalf("error %v (%T), want a LoadError for the deadline", err, err)
 	}
 	wantErrContains(t, err, "_initialize", "timed out")
+}
+
+// TestDeadlineStopsLoopDuringGarbageCollection: with the default runtime
+// (wazero's WithCloseOnContextDone), a guest looping for ever returns to
+// Go at every iteration, so garbage collections started while it loops
+// complete, and its deadline stops it. (The experimental instrumentation
+// deadlocked here: the collection waited for the guest, and the guest for
+// a watchdog that could not run.)
+func TestDeadlineStopsLoopDuringGarbageCollection(t *testing.T) {
+	l := newLoader(t, Config{CacheDir: t.TempDir(), PoolSize: 1})
+	if !l.closesOnContextDone() || l.instruments() {
+		t.Fatal("the default Loader does not use WithCloseOnContextDone")
+	}
+	in := load(t, l, modules.Spec{File: guest(t, chaosPkg), Kind: modules.KindHook, CallTimeout: time.Second})
+	h := in.Impl.(hook.Hook)
+	stop := make(chan struct{})
+	collections := make(chan int, 1)
+	go func() {
+		n := 0
+		defer func() { collections <- n }()
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+				runtime.GC()
+				n++
+				time.Sleep(10 * time.Millisecond)
+			}
+		}
+	}()
+	_, err := labelCall(context.Background(), h, "loop")
+	close(stop)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("error %v, want the deadline", err)
+	}
+	if n := <-collections; n < 2 {
+		t.Fatalf("%d garbage collections completed while the guest looped, want several", n)
+	}
 }

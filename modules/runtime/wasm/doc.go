@@ -22,14 +22,14 @@
 //     a failure every call fails until the host initializes it again.
 //   - Calls: protobuf bytes through guest memory, one export call per
 //     request in the steady state; each call has a deadline (the spec's
-//     call timeout, else the kind's default). The module is instrumented
-//     at load time (package interrupt: a check of an interrupt flag at
-//     every loop iteration and at the entry of functions that need one)
-//     and a watchdog sets the flag when the deadline passes or the
-//     caller's context ends, so a guest stuck in a loop is stopped. The
-//     instrumented module is cached beside the compiled code. wazero's
-//     own WithCloseOnContextDone, which calls back into Go at every loop
-//     iteration, is not used.
+//     call timeout, else the kind's default), enforced by wazero's
+//     WithCloseOnContextDone, which calls back into Go at every loop
+//     iteration: slow, but the goroutine stays stoppable by the Go
+//     runtime. The cheaper instrumentation of package interrupt (a check
+//     of a flag a watchdog sets) is experimental and off: a guest running
+//     instrumented code never returns to Go, so a garbage collection's
+//     stop-the-world waits for it, and for a looping guest for ever
+//     (Config.instrumentDeadlines).
 //
 // Failures are contained: a call to a failed instance returns an error
 // wrapping modules.ErrCrashed (and context.DeadlineExceeded for a timeout)

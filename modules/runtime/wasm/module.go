@@ -56,7 +56,7 @@ func (l *Loader) open(ctx context.Context, spec modules.Spec, wasm []byte, sum [
 		return nil, err
 	}
 	m.rt, m.code = sr.rt, code
-	m.instrumented, m.closeOnContextDone = l.instruments(), l.cfg.closeOnContextDone
+	m.instrumented, m.closeOnContextDone = l.instruments(), l.closesOnContextDone()
 	wasi, err := checkImports(m.code)
 	if err != nil {
 		return nil, err
