@@ -46,11 +46,11 @@ func BenchmarkHookCall(b *testing.B) {
 			}
 		}
 		hooks := map[string]func(b *testing.B) hook.Hook{
-			"builtin":                 func(*testing.B) hook.Hook { return builtin },
-			"builtin+proto":           func(*testing.B) hook.Hook { return protoHook{builtin} },
-			"wasm":                    wasmHook(Config{}),
-			"wasm-uninterruptible":    wasmHook(Config{Uninterruptible: true}),
-			"wasm-instrumented":       wasmHook(Config{instrumentDeadlines: true}),
+			"builtin":              func(*testing.B) hook.Hook { return builtin },
+			"builtin+proto":        func(*testing.B) hook.Hook { return protoHook{builtin} },
+			"wasm":                 wasmHook(Config{}),
+			"wasm-uninterruptible": wasmHook(Config{Uninterruptible: true}),
+			"wasm-instrumented":    wasmHook(Config{instrumentDeadlines: true}),
 		}
 		for _, runtime := range []string{"builtin", "builtin+proto", "wasm", "wasm-uninterruptible", "wasm-instrumented"} {
 			b.Run(name+"/"+runtime, func(b *testing.B) {
