@@ -13,12 +13,13 @@ import (
 // (Its deadline is watched exactly.)
 const cancelPoll = 10 * time.Millisecond
 
-// watchdog stops an instance's running call at its deadline, or when the
-// caller's context ends, by setting the interrupt flag that the
-// instrumented module checks at every loop iteration and function entry
-// (package interrupt); the guest then traps and the instance is
-// discarded. It replaces wazero's WithCloseOnContextDone, which costs a
-// call into Go at every loop iteration.
+// watchdog bounds an instance's running call. By default (byContext) it
+// only gives the call's context the call's limit, and wazero's
+// WithCloseOnContextDone stops the guest when that context ends. For an
+// instrumented module (experimental: Config.instrumentDeadlines) it sets
+// the interrupt flag that the module checks at every loop iteration and
+// function entry (package interrupt); the guest then traps and the
+// instance is discarded.
 //
 // A call costs a clock read and two uncontended locks: the instance's
 // one timer is set only when it is not already set to fire early enough,
