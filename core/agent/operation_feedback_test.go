@@ -51,9 +51,7 @@ func agentOperations(t *testing.T, a *testAgent) []*mesospb.Operation {
 
 func (s *testScheduler) operationUpdate(opID string) *mesospb.OperationStatus {
 	s.t.Helper()
-	return s.next("UPDATE_OPERATION_STATUS of "+opID, func(e *schedulerpb.Event) bool {
-		return e.GetType() == schedulerpb.Event_UPDATE_OPERATION_STATUS && e.GetUpdateOperationStatus().GetStatus().GetOperationId().GetValue() == opID
-	}).GetUpdateOperationStatus().GetStatus()
+	return s.next("UPDATE_OPERATION_STATUS of "+opID, isOperationUpdate(opID)).GetUpdateOperationStatus().GetStatus()
 }
 
 func reserveOp(id, role string, cpus float64) *mesospb.Offer_Operation {

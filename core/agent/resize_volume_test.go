@@ -53,14 +53,39 @@ func volumeSizes(r resources.Resources) (volume, disk float64) {
 // offerWithVolume waits for an offer holding vol1 of the given size.
 func (s *testScheduler) offerWithVolume(size float64) *mesospb.Offer {
 	s.t.Helper()
-	ev := s.next("an offer with vol1 of "+resources.ScalarFromFloat(size).String(), func(e *schedulerpb.Event) bool {
+	return s.next("an offer with vol1 of "+resources.ScalarFromFloat(size).String(), isOfferWithVolume(size)).GetOffers().GetOffers()[0]
+}
+
+func isOfferWithVolume(size float64) func(*schedulerpb.Event) bool {
+	return func(e *schedulerpb.Event) bool {
 		if e.GetType() != schedulerpb.Event_OFFERS {
 			return false
 		}
 		vol, _ := volumeSizes(resources.New(e.GetOffers().GetOffers()[0].GetResources()...))
 		return vol == size
+	}
+}
+
+func isOperationUpdate(opID string) func(*schedulerpb.Event) bool {
+	return func(e *schedulerpb.Event) bool {
+		return e.GetType() == schedulerpb.Event_UPDATE_OPERATION_STATUS && e.GetUpdateOperationStatus().GetStatus().GetOperationId().GetValue() == opID
+	}
+}
+
+// awaitAll reads events until each matcher has matched one, in any order.
+func (s *testScheduler) awaitAll(what string, matchers map[string]func(*schedulerpb.Event) bool) map[string]*schedulerpb.Event {
+	s.t.Helper()
+	got := map[string]*schedulerpb.Event{}
+	s.next(what, func(e *schedulerpb.Event) bool {
+		for name, match := range matchers {
+			if got[name] == nil && match(e) {
+				got[name] = e
+				break
+			}
+		}
+		return len(got) == len(matchers)
 	})
-	return ev.GetOffers().GetOffers()[0]
+	return got
 }
 
 // acceptNow accepts an offer with operations; what is left comes back at
@@ -173,14 +198,21 @@ func TestResizeVolume(t *testing.T) {
 	shared := webVolume(300)
 	shared.Shared = &mesospb.Resource_SharedInfo{}
 	s.acceptNow(o, growOp("bad", shared, webDisk(100)), growOp("grow", webVolume(300), webDisk(100)))
-	if st := s.operationUpdate("bad"); st.GetState() != mesospb.OperationState_OPERATION_ERROR ||
+	// The next offer may come before the operations' statuses: wait for
+	// all three in any order (next drops what it does not match).
+	got := s.awaitAll("the two operation statuses and an offer with vol1 of 400", map[string]func(*schedulerpb.Event) bool{
+		"bad":   isOperationUpdate("bad"),
+		"grow":  isOperationUpdate("grow"),
+		"offer": isOfferWithVolume(400),
+	})
+	if st := got["bad"].GetUpdateOperationStatus().GetStatus(); st.GetState() != mesospb.OperationState_OPERATION_ERROR ||
 		st.GetMessage() != "Invalid GROW_VOLUME operation: Growing a shared persistent volume is not supported" {
 		t.Errorf("growing a shared volume: %v", st)
 	}
-	if st := s.operationUpdate("grow"); st.GetState() != mesospb.OperationState_OPERATION_FINISHED || st.GetAgentId().GetValue() != agentID.GetValue() {
+	if st := got["grow"].GetUpdateOperationStatus().GetStatus(); st.GetState() != mesospb.OperationState_OPERATION_FINISHED || st.GetAgentId().GetValue() != agentID.GetValue() {
 		t.Fatalf("GROW_VOLUME with feedback: %v", st)
 	}
-	o = s.offerWithVolume(400)
+	o = got["offer"].GetOffers().GetOffers()[0]
 	if vol, disk := volumeSizes(resources.New(o.GetResources()...)); vol != 400 || disk != 100 {
 		t.Fatalf("offer after growing: vol1 %v, reserved disk %v; want 400 and 100", vol, disk)
 	}
