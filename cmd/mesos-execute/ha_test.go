@@ -57,6 +57,23 @@ func (d *daemon) kill() {
 	<-d.done
 }
 
+// distinctPorts picks n free ports, holding each until all are picked:
+// picked one after the other (freeAddr), the kernel may hand a port out
+// again before the process it was picked for binds it.
+func distinctPorts(t *testing.T, n int) []int {
+	t.Helper()
+	var ports []int
+	for range n {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer l.Close()
+		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
+	}
+	return ports
+}
+
 func freeAddr(t *testing.T) (string, int) {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -130,8 +147,10 @@ func TestExecuteSurvivesMasterFailover(t *testing.T) {
 		}
 	}
 	var masters []*daemon
-	for _, name := range []string{"m1", "m2", "m3"} {
-		addr, port := freeAddr(t)
+	ports := distinctPorts(t, 4) // three masters and the agent
+	for i, name := range []string{"m1", "m2", "m3"} {
+		port := ports[i]
+		addr := "127.0.0.1:" + strconv.Itoa(port)
 		masters = append(masters, startDaemon(t, name, addr, bins["mesos-master"], "--ip=127.0.0.1", "--port="+strconv.Itoa(port),
 			"--no-hostname_lookup", "--zk="+zkURL, "--quorum=2", "--zk_session_timeout=2secs",
 			"--work_dir="+filepath.Join(dir, name), "--allocation_interval=100ms"))
@@ -146,7 +165,8 @@ func TestExecuteSurvivesMasterFailover(t *testing.T) {
 		}
 		return false
 	})
-	agentAddr, agentPort := freeAddr(t)
+	agentPort := ports[3]
+	agentAddr := "127.0.0.1:" + strconv.Itoa(agentPort)
 	agent := startDaemon(t, "agent", agentAddr, bins["mesos-agent"], "--master="+zkURL, "--ip=127.0.0.1",
 		"--port="+strconv.Itoa(agentPort), "--hostname=localhost", "--work_dir="+filepath.Join(dir, "agent"),
 		"--isolation=posix/cpu,posix/mem", "--launcher=posix", "--no-switch_user", "--no-systemd_enable_support",

@@ -94,6 +94,23 @@ func startHAMaster(t *testing.T, bin, name, zkURL, dir string) *haMaster {
 			w.mu.Unlock()
 		}
 	})
+	// Wait until it listens: the port was free when picked, but the next
+	// pick could be handed the same port before this master binds it.
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		if c, err := net.DialTimeout("tcp", m.addr, time.Second); err == nil {
+			c.Close()
+			break
+		}
+		select {
+		case <-m.done:
+			t.Fatalf("%s exited before listening", name)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s does not listen on %s", name, m.addr)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 	return m
 }
 
