@@ -50,9 +50,8 @@ func BenchmarkHookCall(b *testing.B) {
 			"builtin+proto":        func(*testing.B) hook.Hook { return protoHook{builtin} },
 			"wasm":                 wasmHook(Config{}),
 			"wasm-uninterruptible": wasmHook(Config{Uninterruptible: true}),
-			"wasm-instrumented":    wasmHook(Config{instrumentDeadlines: true}),
 		}
-		for _, runtime := range []string{"builtin", "builtin+proto", "wasm", "wasm-uninterruptible", "wasm-instrumented"} {
+		for _, runtime := range []string{"builtin", "builtin+proto", "wasm", "wasm-uninterruptible"} {
 			b.Run(name+"/"+runtime, func(b *testing.B) {
 				h := hooks[runtime](b)
 				ctx := context.Background()
@@ -149,14 +148,11 @@ func BenchmarkAllocatorCycle(b *testing.B) {
 		{"drf", func() allocator.Allocator { return hierarchical.New() }, drfPkg},
 	}
 	for _, p := range policies {
-		for _, runtime := range []string{"builtin", "wasm", "wasm-rust", "wasm-uninterruptible", "wasm-instrumented"} {
+		for _, runtime := range []string{"builtin", "wasm", "wasm-rust", "wasm-uninterruptible"} {
 			if runtime == "wasm-rust" && p.name != "binpack" {
 				continue // only bin-packing has a Rust twin (rust_guest_test.go)
 			}
 			b.Run(fmt.Sprintf("%s/%s/agents=%d/frameworks=%d", p.name, runtime, agents, frameworks), func(b *testing.B) {
-				if testing.Short() && runtime == "wasm-instrumented" {
-					b.Skip("seconds per cycle (wazero's deadline checks): run without -short")
-				}
 				var a allocator.Allocator
 				switch runtime {
 				case "builtin":
@@ -165,8 +161,7 @@ func BenchmarkAllocatorCycle(b *testing.B) {
 					a = load(b, newLoader(b, Config{}), modules.Spec{File: rustGuest(b), CallTimeout: 10 * time.Minute}).
 						Impl.(allocator.Allocator)
 				default:
-					cfg := Config{Uninterruptible: runtime == "wasm-uninterruptible",
-						instrumentDeadlines: runtime == "wasm-instrumented"}
+					cfg := Config{Uninterruptible: runtime == "wasm-uninterruptible"}
 					a = load(b, newLoader(b, cfg), modules.Spec{File: guest(b, p.pkg), CallTimeout: 10 * time.Minute}).
 						Impl.(allocator.Allocator)
 				}

@@ -28,22 +28,15 @@ type Config struct {
 	Interpreter bool
 	// Uninterruptible loads modules as they are, without the checks that
 	// let a call's deadline stop guest code while it runs (package
-	// interrupt). The checks cost little (a load and a branch at every
-	// loop iteration and function entry; see docs/PERFORMANCE.md); without
-	// them a guest stuck in a loop can never be stopped: its caller waits
-	// for ever. Only for modules trusted not to loop, and for comparison;
+	// interrupt). The checks cost little (a load, a branch and a store at
+	// every loop iteration and function entry, and a return to Go every
+	// interrupt.Fuel of them; see docs/PERFORMANCE.md); without them a
+	// guest stuck in a loop can never be stopped (its caller waits for
+	// ever), and a long call holds up every garbage collection of the
+	// process, whose stop-the-world waits for the guest to return to Go.
+	// Only for modules trusted to return quickly, and for comparison;
 	// deadlines are then checked only before a call starts.
 	Uninterruptible bool
-	// instrumentDeadlines enforces deadlines with the instrumentation
-	// (package interrupt) instead of wazero's WithCloseOnContextDone.
-	// Experimental, off by default: an instrumented guest never returns to
-	// Go while it runs, so the Go runtime cannot stop it for a garbage
-	// collection's stop-the-world phases, and the watchdog that would
-	// interrupt it cannot run meanwhile. A long call then stalls the whole
-	// process at the next collection, and a guest looping for ever
-	// deadlocks it. wazero's checks call into Go at every loop iteration,
-	// which is slower but lets the runtime stop the goroutine.
-	instrumentDeadlines bool
 	// Logger receives the runtime's logs and the modules' stdout and
 	// stderr (nil: slog.Default()).
 	Logger *slog.Logger

@@ -13,7 +13,8 @@
 //     memory limit (pages of 64 KiB), WASI without preopened directories,
 //     environment, arguments or real clocks unless the manifest grants
 //     them (grants.go), and no other host functions: a module importing
-//     anything but WASI fails to load.
+//     anything but WASI fails to load. (The instrumentation adds an import
+//     of the host's yield, which the host serves.)
 //   - Instances: wazero instances are not safe for concurrent use, so a
 //     module has a pool of them (Config.PoolSize); a call takes one, and
 //     an instance that traps, exits or runs past its deadline is thrown
@@ -22,14 +23,15 @@
 //     a failure every call fails until the host initializes it again.
 //   - Calls: protobuf bytes through guest memory, one export call per
 //     request in the steady state; each call has a deadline (the spec's
-//     call timeout, else the kind's default), enforced by wazero's
-//     WithCloseOnContextDone, which calls back into Go at every loop
-//     iteration: slow, but the goroutine stays stoppable by the Go
-//     runtime. The cheaper instrumentation of package interrupt (a check
-//     of a flag a watchdog sets) is experimental and off: a guest running
-//     instrumented code never returns to Go, so a garbage collection's
-//     stop-the-world waits for it, and for a looping guest for ever
-//     (Config.instrumentDeadlines).
+//     call timeout, else the kind's default), enforced through the
+//     instrumentation of package interrupt: the module counts its loop
+//     iterations and function entries and calls the host's yield every
+//     interrupt.Fuel of them, which ends a call past its deadline
+//     (watchdog.go). Returning to Go that often also keeps the goroutine
+//     stoppable by the Go runtime's garbage collector. wazero's own
+//     WithCloseOnContextDone, which calls into Go at every iteration and
+//     starts a goroutine per call, costs several times more and is not
+//     used.
 //
 // Failures are contained: a call to a failed instance returns an error
 // wrapping modules.ErrCrashed (and context.DeadlineExceeded for a timeout)

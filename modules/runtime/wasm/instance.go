@@ -8,7 +8,6 @@ import (
 	"unsafe"
 
 	"github.com/gomesos/mesos/modules/runtime/wasm/abi"
-	"github.com/gomesos/mesos/modules/runtime/wasm/interrupt"
 	"github.com/tetratelabs/wazero/api"
 	"github.com/tetratelabs/wazero/experimental"
 	"google.golang.org/protobuf/proto"
@@ -27,8 +26,8 @@ type instance struct {
 	stderr *guestLog
 
 	abiVersion, info, alloc, free, init, call api.Function
-	// wd interrupts calls at their deadline (flag-less when the module is
-	// not instrumented: Config.Uninterruptible).
+	// wd ends calls at their deadline (only before they start when the
+	// module is not instrumented: Config.Uninterruptible).
 	wd *watchdog
 
 	stack [3]uint64
@@ -68,14 +67,7 @@ func (m *module) instantiate(ctx context.Context) (*instance, error) {
 	if m.kind.export != "" { // known once the first instance has said
 		in.call = mod.ExportedFunction(m.kind.export)
 	}
-	var flag api.MutableGlobal
-	if m.instrumented {
-		if flag, _ = mod.ExportedGlobal(interrupt.GlobalExport).(api.MutableGlobal); flag == nil {
-			in.close()
-			return nil, fmt.Errorf("%w: the instrumented module exports no mutable %s", ErrProtocol, interrupt.GlobalExport)
-		}
-	}
-	in.wd = newWatchdog(flag, m.closeOnContextDone)
+	in.wd = newWatchdog()
 	if initialize := mod.ExportedFunction(abi.ExportInitialize); initialize != nil {
 		if _, err := in.invoke(ctx, startTimeout, initialize); err != nil {
 			in.close()
@@ -87,9 +79,6 @@ func (m *module) instantiate(ctx context.Context) (*instance, error) {
 
 // close ends the instance; safe on a closed one.
 func (in *instance) close() {
-	if in.wd != nil {
-		in.wd.stop()
-	}
 	_ = in.mod.Close(context.Background())
 }
 

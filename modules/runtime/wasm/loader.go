@@ -88,17 +88,15 @@ func (l *Loader) Load(ctx context.Context, spec modules.Spec) (_ *modules.Instan
 // runtimeConfig is the wazero configuration for modules with a memory
 // limit: the compiler (wazero's optimizing compiler on amd64 and arm64)
 // unless the platform or the Config wants the interpreter, the shared
-// compilation cache and the memory limit. Deadlines are enforced by
-// wazero's WithCloseOnContextDone (or, experimentally, the
-// instrumentation: prepare.go).
+// compilation cache and the memory limit. Deadlines are enforced by the
+// instrumentation (prepare.go, watchdog.go), not by wazero.
 func (l *Loader) runtimeConfig(limitPages uint32) wazero.RuntimeConfig {
 	cfg := wazero.NewRuntimeConfig()
 	if l.cfg.Interpreter {
 		cfg = wazero.NewRuntimeConfigInterpreter()
 	}
 	return cfg.WithCompilationCache(l.cache).
-		WithMemoryLimitPages(limitPages).
-		WithCloseOnContextDone(l.closesOnContextDone())
+		WithMemoryLimitPages(limitPages)
 }
 
 // readModule reads spec.File and returns it with its SHA-256, checked

@@ -35,11 +35,8 @@ type module struct {
 	pool       *pool
 	closeOnce  sync.Once
 	// instrumented: the code has the interrupt checks (package
-	// interrupt), and instances export the flag.
+	// interrupt) and imports the host's yield.
 	instrumented bool
-	// closeOnContextDone: the code was compiled with wazero's
-	// WithCloseOnContextDone, which enforces calls' contexts.
-	closeOnContextDone bool
 }
 
 // open compiles (or finds compiled) and instantiates wasm, whose SHA-256
@@ -56,10 +53,15 @@ func (l *Loader) open(ctx context.Context, spec modules.Spec, wasm []byte, sum [
 		return nil, err
 	}
 	m.rt, m.code = sr.rt, code
-	m.instrumented, m.closeOnContextDone = l.instruments(), l.closesOnContextDone()
-	wasi, err := checkImports(m.code)
+	m.instrumented = l.instruments()
+	wasi, err := checkImports(m.code, m.instrumented)
 	if err != nil {
 		return nil, err
+	}
+	if m.instrumented {
+		if err := l.rts.instantiateYield(ctx, sr); err != nil {
+			return nil, err
+		}
 	}
 	if err := checkReactor(m.code); err != nil {
 		return nil, err

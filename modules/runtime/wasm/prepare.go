@@ -12,13 +12,7 @@ import (
 
 // instruments says whether this Loader adds the interrupt checks to the
 // modules it loads (the default).
-func (l *Loader) instruments() bool { return !l.cfg.Uninterruptible && l.cfg.instrumentDeadlines }
-
-// closesOnContextDone says whether modules are compiled with wazero's
-// WithCloseOnContextDone: the default way deadlines are enforced.
-func (l *Loader) closesOnContextDone() bool {
-	return !l.cfg.Uninterruptible && !l.cfg.instrumentDeadlines
-}
+func (l *Loader) instruments() bool { return !l.cfg.Uninterruptible }
 
 // prepare returns the bytes to compile for wasm, whose SHA-256 is sum:
 // wasm itself, or wasm with the interrupt checks (package interrupt).

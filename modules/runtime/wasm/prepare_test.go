@@ -15,7 +15,7 @@ import (
 func TestDamagedInstrumentedCache(t *testing.T) {
 	dir := t.TempDir()
 	spec := modules.Spec{File: guest(t, labelPkg)}
-	load(t, newLoader(t, Config{CacheDir: dir, instrumentDeadlines: true}), spec)
+	load(t, newLoader(t, Config{CacheDir: dir}), spec)
 	files, err := filepath.Glob(filepath.Join(dir, "instrumented", "*.wasm"))
 	if err != nil || len(files) != 1 {
 		t.Fatalf("instrumented cache holds %v (%v), want one module", files, err)
@@ -23,7 +23,7 @@ func TestDamagedInstrumentedCache(t *testing.T) {
 	if err := os.WriteFile(files[0], []byte("\x00asm\x01\x00\x00\x00junk"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	h := load(t, newLoader(t, Config{CacheDir: dir, instrumentDeadlines: true}), spec).Impl.(hook.Hook)
+	h := load(t, newLoader(t, Config{CacheDir: dir}), spec).Impl.(hook.Hook)
 	if _, err := h.MasterLaunchTaskLabelDecorator(context.Background(), &hook.MasterLaunchTaskLabelDecoratorRequest{}); err != nil {
 		t.Fatal(err)
 	}

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/gomesos/mesos/modules/runtime/wasm/interrupt"
 	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
 	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
 )
 
@@ -22,9 +24,10 @@ type runtimes struct {
 }
 
 type sharedRuntime struct {
-	rt   wazero.Runtime
-	wasi *once // WASI's host module, instantiated on first need
-	code map[[sha256.Size]byte]*once
+	rt    wazero.Runtime
+	wasi  *once // WASI's host module, instantiated on first need
+	yield *once // the host module of instrumented modules' yield, likewise
+	code  map[[sha256.Size]byte]*once
 }
 
 // once is a result computed by the first caller, which later callers wait
@@ -79,20 +82,41 @@ func (r *runtimes) compile(ctx context.Context, sr *sharedRuntime, sum [sha256.S
 
 // instantiateWASI makes WASI available in sr, once.
 func (r *runtimes) instantiateWASI(ctx context.Context, sr *sharedRuntime) error {
+	return r.instantiateOnce(ctx, &sr.wasi, "WASI", func(ctx context.Context) error {
+		_, err := wasi_snapshot_preview1.Instantiate(ctx, sr.rt)
+		return err
+	})
+}
+
+// instantiateYield makes the yield of instrumented modules (package
+// interrupt) available in sr, once.
+func (r *runtimes) instantiateYield(ctx context.Context, sr *sharedRuntime) error {
+	return r.instantiateOnce(ctx, &sr.yield, "the host's "+interrupt.ImportModule+" module", func(ctx context.Context) error {
+		_, err := sr.rt.NewHostModuleBuilder(interrupt.ImportModule).NewFunctionBuilder().
+			WithGoFunction(api.GoFunc(yield), nil, []api.ValueType{api.ValueTypeI32}).
+			Export(interrupt.ImportName).
+			Instantiate(ctx)
+		return err
+	})
+}
+
+// instantiateOnce runs instantiate the first time it is called with slot
+// (a field of a sharedRuntime), and waits for that first run otherwise.
+func (r *runtimes) instantiateOnce(ctx context.Context, slot **once, what string, instantiate func(context.Context) error) error {
 	r.mu.Lock()
-	w, found := sr.wasi, sr.wasi != nil
+	o, found := *slot, *slot != nil
 	if !found {
-		w = &once{ready: make(chan struct{})}
-		sr.wasi = w
+		o = &once{ready: make(chan struct{})}
+		*slot = o
 	}
 	r.mu.Unlock()
 	if !found {
-		if _, err := wasi_snapshot_preview1.Instantiate(context.WithoutCancel(ctx), sr.rt); err != nil {
-			w.err = fmt.Errorf("instantiating WASI: %w", err)
+		if err := instantiate(context.WithoutCancel(ctx)); err != nil {
+			o.err = fmt.Errorf("instantiating %s: %w", what, err)
 		}
-		close(w.ready)
+		close(o.ready)
 	}
-	_, err := w.wait(ctx)
+	_, err := o.wait(ctx)
 	return err
 }
 

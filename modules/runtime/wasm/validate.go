@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/gomesos/mesos/modules/runtime/wasm/abi"
+	"github.com/gomesos/mesos/modules/runtime/wasm/interrupt"
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
 	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
@@ -112,9 +113,12 @@ func sigString(params, results []api.ValueType) string {
 
 // checkImports reports whether code imports WASI, and fails if it
 // imports anything else: the host provides nothing else.
-func checkImports(code wazero.CompiledModule) (wasi bool, err error) {
+func checkImports(code wazero.CompiledModule, instrumented bool) (wasi bool, err error) {
 	for _, f := range code.ImportedFunctions() {
 		mod, name, _ := f.Import()
+		if instrumented && mod == interrupt.ImportModule && name == interrupt.ImportName {
+			continue // added by the instrumentation, served by the host
+		}
 		if mod != wasi_snapshot_preview1.ModuleName {
 			return false, fmt.Errorf("module imports %s.%s: the host provides only %s", mod, name, wasi_snapshot_preview1.ModuleName)
 		}

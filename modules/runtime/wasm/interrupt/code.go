@@ -1,9 +1,9 @@
 package interrupt
 
 // instrumentCode returns a code section's content with the checks
-// inserted in every function body.
-func instrumentCode(s section, flag uint32) ([]byte, error) {
-	check := appendCheck(nil, flag)
+// inserted in every function body and functions renumbered.
+func instrumentCode(s section, l *layout) ([]byte, error) {
+	check := appendCheck(nil, l.fuel(), l.yield())
 	r := &reader{b: s.content, base: s.offset}
 	n, err := r.count(2)
 	if err != nil {
@@ -23,7 +23,7 @@ func instrumentCode(s section, flag uint32) ([]byte, error) {
 			return nil, err
 		}
 		br := &reader{b: raw, base: r.base + start}
-		if body, err = instrumentBody(br, body[:0], check); err != nil {
+		if body, err = instrumentBody(br, body[:0], check, l.shift); err != nil {
 			return nil, err
 		}
 		out = appendU32(out, uint32(len(body)))
@@ -35,11 +35,17 @@ func instrumentCode(s section, flag uint32) ([]byte, error) {
 	return out, nil
 }
 
-// appendCheck appends: global.get flag; if; unreachable; end.
-func appendCheck(b []byte, flag uint32) []byte {
-	b = append(b, opGlobalGet)
-	b = appendU32(b, flag)
-	return append(b, opIf, blockTypeNone, opUnreachable, opEnd)
+// appendCheck appends the check of the package documentation: count a
+// unit of fuel down, refilling it from yield when it is out.
+func appendCheck(b []byte, fuel, yield uint32) []byte {
+	b = appendU32(append(b, opGlobalGet), fuel)
+	b = append(b, opI32Eqz, opIf, blockTypeNone, opCall)
+	b = appendU32(b, yield)
+	b = appendU32(append(b, opGlobalSet), fuel)
+	b = append(b, opEnd)
+	b = appendU32(append(b, opGlobalGet), fuel)
+	b = append(b, opI32Const, 0x01, opI32Sub)
+	return appendU32(append(b, opGlobalSet), fuel)
 }
 
 // instrumentBody appends to out the function body r holds with a check
@@ -57,7 +63,9 @@ func appendCheck(b []byte, flag uint32) []byte {
 // functions keep their body in a loop (it resumes them after a goroutine
 // switch) and leave it only by branches from inside it, and its small
 // leaf functions make no calls, so most need no entry check.
-func instrumentBody(r *reader, out []byte, check []byte) ([]byte, error) {
+//
+// Calls and ref.func get their function's index through shift.
+func instrumentBody(r *reader, out []byte, check []byte, shift func(uint32) uint32) ([]byte, error) {
 	groups, err := r.count(2)
 	if err != nil {
 		return nil, err
@@ -81,6 +89,18 @@ func instrumentBody(r *reader, out []byte, check []byte) ([]byte, error) {
 		op, err := r.byte()
 		if err != nil {
 			return nil, err
+		}
+		if op == opCall || op == opRefFunc {
+			at := r.pos // the index may be padded: re-encoded, it can shrink
+			fn, err := r.u32()
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, r.b[copied:at]...)
+			out = appendU32(out, shift(fn))
+			copied = r.pos
+			f.calls = f.calls || op == opCall
+			continue
 		}
 		if err := f.step(r, op); err != nil {
 			return nil, err

@@ -42,8 +42,9 @@ func rep(b byte, n int) []byte {
 	return out
 }
 
-// testModule has two functions: "spin" loops for ever (its first
-// instruction is the loop); "mixed" returns 6 through instructions whose
+// testModule has three functions: "spin" loops for ever (its first
+// instruction is the loop); "count" loops as many times as its argument
+// says; "mixed" returns 6 through instructions whose
 // immediates hold 0x03 bytes (the loop opcode) in many places: memargs,
 // constants, br_table, SIMD lanes, 0xfc instructions, and a loop with a
 // result. It exports its memory and has a custom ".debug_info" section
@@ -59,13 +60,15 @@ func testModule() []byte {
 		[]byte{0x0b},
 	)
 	return cat(magic,
-		sec(1, vec([]byte{0x60, 0x00, 0x00}, []byte{0x60, 0x00, 0x01, 0x7f})),
-		sec(3, vec([]byte{0x00}, []byte{0x01})),
+		sec(1, vec([]byte{0x60, 0x00, 0x00}, []byte{0x60, 0x00, 0x01, 0x7f}, []byte{0x60, 0x01, 0x7f, 0x00})),
+		sec(3, vec([]byte{0x00}, []byte{0x01}, []byte{0x02})),
 		sec(5, vec([]byte{0x00, 0x01})),
-		sec(7, vec(cat(str("spin"), []byte{0x00, 0x00}), cat(str("mixed"), []byte{0x00, 0x01}), cat(str("memory"), []byte{0x02, 0x00}))),
+		sec(7, vec(cat(str("spin"), []byte{0x00, 0x00}), cat(str("mixed"), []byte{0x00, 0x01}), cat(str("memory"), []byte{0x02, 0x00}), cat(str("count"), []byte{0x00, 0x02}))),
 		sec(10, vec(
 			body(0x03, 0x40, 0x0c, 0x00, 0x0b, 0x0b), // loop; br 0; end
 			append(appendU32(nil, uint32(len(mixed)+1)), append([]byte{0x00}, mixed...)...),
+			// loop; local.get 0; i32.const 1; i32.sub; local.tee 0; br_if 0; end
+			body(0x03, 0x40, 0x20, 0x00, 0x41, 0x01, 0x6b, 0x22, 0x00, 0x0d, 0x00, 0x0b, 0x0b),
 		)),
 		sec(0, str(".debug_info"), []byte{0x03, 0x03}),
 		sec(0, str("producers"), []byte{0x00}),

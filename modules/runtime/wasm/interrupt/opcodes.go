@@ -8,6 +8,10 @@ const (
 	opIf          = 0x04
 	opEnd         = 0x0b
 	opGlobalGet   = 0x23
+	opGlobalSet   = 0x24
+	opI32Const    = 0x41
+	opI32Eqz      = 0x45
+	opI32Sub      = 0x6b
 	blockTypeNone = 0x40
 
 	prefixMisc = 0xfc // saturating conversions, bulk memory, tables
