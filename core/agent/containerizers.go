@@ -179,6 +179,8 @@ func (a *Agent) composeContainerizers(m *containerizer.Containerizer, l containe
 		RemoveDelay:     d.RemoveDelay,
 		KillOrphans:     d.KillOrphans,
 		MappedDirectory: d.MappedDirectory,
+		ExecutorBinary:  a.cfg.ExecutorBinary,
+		VolumePath:      a.volumePath,
 		Logger:          a.cfg.Logger.With("component", "docker-containerizer"),
 	})
 	if err != nil {

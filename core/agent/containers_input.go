@@ -17,9 +17,12 @@ import (
 // RecordIO stream of agent Calls in the encoding of Message-Content-Type.
 // The first names the container (type CONTAINER_ID); the others carry
 // ProcessIO: STDIN data for the container's stdin (empty data is end of
-// file) or a HEARTBEAT. One client at a time; the answer, 200 with no
-// body, comes when the client ends its stream. Only containers launched
-// with an input stream (LAUNCH_NESTED_CONTAINER_SESSION) accept input.
+// file, except on a terminal, where the client sends ^D as Mesos
+// expects), a TTY_INFO control (the terminal's new window size) or a
+// HEARTBEAT. One client at a time; the answer, 200 with no body, comes
+// when the client ends its stream. Only containers launched with an input
+// stream (LAUNCH_NESTED_CONTAINER_SESSION, or any with a TTYInfo) accept
+// input.
 func (a *Agent) serveAttachInput(w http.ResponseWriter, r *http.Request) {
 	codec, err := httpapi.RequestCodec(http.Header{"Content-Type": r.Header.Values(messageContentType)})
 	if err != nil {
@@ -101,6 +104,11 @@ func (a *Agent) pumpInput(ctx context.Context, records *recordio.Reader, codec h
 				return badInput("data after the end of file")
 			}
 			if len(data) == 0 {
+				if in.TTY() {
+					// Mesos: on a terminal, end of input is the EOT
+					// character the client sends, not empty data.
+					continue
+				}
 				in.CloseInput()
 				closed = true
 				continue
@@ -109,12 +117,25 @@ func (a *Agent) pumpInput(ctx context.Context, records *recordio.Reader, codec h
 				return err
 			}
 		case agentpb.ProcessIO_CONTROL:
-			switch pio.GetControl().GetType() {
+			ctl := pio.GetControl()
+			switch ctl.GetType() {
 			case agentpb.ProcessIO_Control_HEARTBEAT:
+				if ctl.GetHeartbeat() == nil {
+					return badInput("Expecting 'process_io.control.heartbeat' to be present")
+				}
 			case agentpb.ProcessIO_Control_TTY_INFO:
-				return badInput("the container has no TTY to resize")
+				if ctl.GetTtyInfo() == nil {
+					return badInput("Expecting 'process_io.control.tty_info' to be present")
+				}
+				ws := ctl.GetTtyInfo().GetWindowSize()
+				if ws == nil {
+					return badInput("Expecting 'tty_info.window_size' to be present")
+				}
+				if err := in.Resize(ws.GetRows(), ws.GetColumns()); err != nil {
+					return badInput("Unable to set the window size: " + err.Error())
+				}
 			default:
-				return badInput("unknown CONTROL message")
+				return badInput("'process_io.control.type' is unknown")
 			}
 		default:
 			return badInput("expecting a ProcessIO of type DATA or CONTROL")

@@ -58,7 +58,11 @@ func streamCodec(h http.Header) (httpapi.Codec, error) {
 // long as the connection, which streams its stdout and stderr. Its stdin
 // is written with ATTACH_CONTAINER_INPUT. (There is no I/O switchboard
 // process here: the output is read from the container's sandbox files,
-// the input goes through a FIFO the agent holds, and there is no TTY.)
+// the input goes through a FIFO the agent holds.) With a TTYInfo in its
+// ContainerInfo the command runs on a pseudo-terminal whose master the
+// container's supervisor holds: what the terminal writes (stdout and
+// stderr merged) goes to the sandbox's stdout, and so comes out as STDOUT
+// data, as in Mesos.
 func (a *Agent) serveSession(w http.ResponseWriter, r *http.Request, c *agentpb.Call_LaunchNestedContainerSession) {
 	codec, err := streamCodec(r.Header)
 	if err != nil {

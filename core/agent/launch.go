@@ -9,6 +9,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/gomesos/mesos/core/agent/containerizer"
+	"github.com/gomesos/mesos/core/agent/docker"
 	"github.com/gomesos/mesos/core/agent/execmode"
 	"github.com/gomesos/mesos/core/agent/fetcher"
 	"github.com/gomesos/mesos/core/proto/executorpb"
@@ -43,7 +44,7 @@ func (a *Agent) launchExecutor(fw *framework, e *executor, first *mesospb.TaskIn
 			cfg.ExecutorInfo, cfg.CommandInfo = info, info.GetCommand()
 		}
 		var err error
-		if e.mode != execmode.Docker { // a symlink on the host is no use in a Docker container
+		if !docker.Supports(e.info.GetContainer()) { // Docker binds the volumes instead
 			err = a.linkPersistentVolumes(e.directory, cfg.GetResources())
 		}
 		if err == nil {
@@ -118,12 +119,12 @@ func (a *Agent) updateContainer(e *executor) {
 	if !e.containerLaunched || e.state == executorTerminated {
 		return
 	}
-	id, res, ctx, dir, docker := e.containerID, e.allocated().Protos(), a.runCtx, e.directory, e.mode == execmode.Docker
+	id, res, ctx, dir, inDocker := e.containerID, e.allocated().Protos(), a.runCtx, e.directory, docker.Supports(e.info.GetContainer())
 	if len(res) == 0 {
 		return
 	}
 	go func() {
-		if !docker { // a symlink on the host is no use in a Docker container
+		if !inDocker { // a symlink on the host is no use in a Docker container
 			if err := a.linkPersistentVolumes(dir, res); err != nil {
 				a.log.Warn("failed to link the container's persistent volumes", "container", id.GetValue(), "error", err)
 			}

@@ -5,8 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 
+	"github.com/gomesos/mesos/core/agent/sandbox"
 	"github.com/gomesos/mesos/core/proto/mesospb"
 )
 
@@ -48,7 +48,7 @@ func (a *Agent) linkPersistentVolumes(sandboxDir string, res []*mesospb.Resource
 			}
 			continue
 		}
-		if err := chownToSandboxOwner(original, sandboxDir); err != nil {
+		if err := sandbox.ChownVolumeToOwner(original, sandboxDir); err != nil {
 			return err
 		}
 		a.log.Info("Adding symlink for persistent volume", "from", original, "to", link)
@@ -101,24 +101,6 @@ func sameTarget(link, original string) error {
 	}
 	if got != want {
 		return fmt.Errorf("the existing symlink '%s' points to '%s' and the new target is '%s'", link, got, want)
-	}
-	return nil
-}
-
-// chownToSandboxOwner gives the volume directory (not its contents) to the
-// owner of the sandbox when that is not root, so that a task running as
-// the framework's user can write to it.
-func chownToSandboxOwner(volume, sandboxDir string) error {
-	info, err := os.Stat(sandboxDir)
-	if err != nil {
-		return fmt.Errorf("stat sandbox '%s': %w", sandboxDir, err)
-	}
-	st, ok := info.Sys().(*syscall.Stat_t)
-	if !ok || st.Uid == 0 {
-		return nil
-	}
-	if err := os.Chown(volume, int(st.Uid), int(st.Gid)); err != nil {
-		return fmt.Errorf("change the ownership of the persistent volume at '%s' to uid %d and gid %d: %w", volume, st.Uid, st.Gid, err)
 	}
 	return nil
 }

@@ -32,6 +32,9 @@ func mainDocker(args []string, lookup func(string) (string, bool), log *slog.Log
 		fmt.Fprintln(os.Stderr, "mesos-docker-executor:", err)
 		return 1
 	}
+	if flags.executorContainer != "" {
+		return runExecutorContainer(flags, log)
+	}
 	env, err := ParseEnv(lookup)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -175,6 +178,7 @@ func (x *dockerExecutor) launch(ctx context.Context, t *mesospb.TaskInfo) {
 		Env:              x.flags.taskEnvironment,
 		Labels:           map[string]string{},
 		EnableCFSQuota:   x.flags.enableCFS,
+		Mounts:           x.flags.volumes,
 	}
 	if x.flags.runtimeDirectory != "" {
 		spec.Labels[engine.LabelOwner] = x.flags.runtimeDirectory

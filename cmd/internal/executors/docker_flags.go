@@ -8,13 +8,16 @@ import (
 	"io"
 	"time"
 
+	"github.com/gomesos/mesos/core/agent/docker/engine"
 	"github.com/gomesos/mesos/core/units"
 )
 
 // dockerFlags are the docker executor's command-line flags, as the
 // Docker containerizer passes them (Mesos's mesos-docker-executor flags,
-// plus --runtime_directory: the label value marking the agent's
-// containers).
+// plus ours: --runtime_directory, the label value marking the agent's
+// containers; --persistent_volumes, the task's persistent volumes to
+// bind; --executor_container, the file of a custom executor's container
+// config, which makes the executor run that container instead).
 type dockerFlags struct {
 	container        string
 	socket           string
@@ -24,6 +27,10 @@ type dockerFlags struct {
 	runtimeDirectory string
 	taskEnvironment  map[string]string
 	enableCFS        bool
+	volumes          []engine.Mount
+	// executorContainer is the file of a custom executor's container
+	// create request ("" for a command task).
+	executorContainer string
 }
 
 // parseDockerFlags reads the flags; an unknown or missing one is an
@@ -40,6 +47,8 @@ func parseDockerFlags(args []string) (*dockerFlags, error) {
 	fs.BoolVar(&f.enableCFS, "cgroups_enable_cfs", false, "cap the cpus at the request")
 	stop := fs.String("stop_timeout", "0ns", "deprecated: the least grace period of a kill")
 	env := fs.String("task_environment", "", "a JSON object of the container's environment")
+	volumes := fs.String("persistent_volumes", "", "a JSON array of the persistent volumes to bind")
+	fs.StringVar(&f.executorContainer, "executor_container", "", "run the custom executor's container configured in this file")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -59,6 +68,11 @@ func parseDockerFlags(args []string) (*dockerFlags, error) {
 	if *env != "" {
 		if err := json.Unmarshal([]byte(*env), &f.taskEnvironment); err != nil {
 			return nil, errors.New("failed to parse --task_environment: expected a JSON object of strings")
+		}
+	}
+	if *volumes != "" {
+		if err := json.Unmarshal([]byte(*volumes), &f.volumes); err != nil {
+			return nil, fmt.Errorf("failed to parse --persistent_volumes: %w", err)
 		}
 	}
 	return f, nil

@@ -172,13 +172,19 @@ func New(opts Options) (*Containerizer, error) {
 // Close stops following the containers without destroying them, as if the
 // agent stopped: they keep running, and a new Containerizer over the same
 // runtime directory recovers them. Launches in flight fail. Forwarded
-// output stops being read (the next Containerizer reads on).
+// output stops being read (the next Containerizer reads on). Inputs are
+// closed, as an agent's exit closes them: a command reading its stdin
+// directly reads end of file, a terminal's input waits for the next
+// Containerizer.
 func (c *Containerizer) Close() {
 	c.mu.Lock()
 	c.closed = true
 	for _, ct := range c.containers {
 		if ct.stopWatch != nil {
 			ct.stopWatch()
+		}
+		if ct.input != nil {
+			ct.input.close()
 		}
 	}
 	c.mu.Unlock()

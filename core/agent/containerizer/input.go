@@ -11,13 +11,15 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/gomesos/mesos/core/agent/containerizer/launcher"
 	"github.com/gomesos/mesos/core/proto/mesospb"
 )
 
 // Errors of AttachInput.
 var (
 	// ErrNoInput: the container was launched without an input stream
-	// (only LAUNCH_NESTED_CONTAINER_SESSION containers have one here).
+	// (only LAUNCH_NESTED_CONTAINER_SESSION containers and containers
+	// with a TTY have one here).
 	ErrNoInput = errors.New("container was launched without an input stream")
 	// ErrInputAttached: another client is attached to the input.
 	ErrInputAttached = errors.New("another client is attached to the container's input")
@@ -37,6 +39,8 @@ type input struct {
 	mu       sync.Mutex
 	f        *os.File // the write end (opened read-write, see openInput); nil once closed
 	attached bool
+	tty      bool   // the command reads it through a terminal (launcher.TTY)
+	dir      string // the container's runtime directory
 }
 
 // openInput makes the FIFO in dir and opens it. It is opened read-write,
@@ -121,7 +125,40 @@ func (a *AttachedInput) Write(ctx context.Context, data []byte) error {
 }
 
 // CloseInput sends end of file: the container's stdin is closed for good.
-func (a *AttachedInput) CloseInput() { a.in.close() }
+// On a terminal there is no such thing (the client sends ^D, which the
+// terminal turns into end of file for its reader), so it does nothing
+// there, as Mesos ignores empty data for a TTY.
+func (a *AttachedInput) CloseInput() {
+	if a.in.tty {
+		return
+	}
+	a.in.close()
+}
+
+// TTY reports whether the container's command runs on a terminal.
+func (a *AttachedInput) TTY() bool { return a.in.tty }
+
+// Resize sets the window size of the container's terminal; the command
+// gets SIGWINCH. It fails with launcher.ErrNoTTY for a container without
+// one.
+func (a *AttachedInput) Resize(rows, columns uint32) error {
+	if !a.in.tty {
+		return launcher.ErrNoTTY
+	}
+	r, c, err := windowSize(rows, columns)
+	if err != nil {
+		return err
+	}
+	// Held while resizing: the container is not destroyed meanwhile (its
+	// destroy closes the input first), so the device is still its
+	// terminal and not a later one's with the same number.
+	a.in.mu.Lock()
+	defer a.in.mu.Unlock()
+	if a.in.f == nil {
+		return ErrInputClosed
+	}
+	return launcher.ResizeTTY(a.in.dir, r, c)
+}
 
 // Detach lets another client attach; the stdin stays open.
 func (a *AttachedInput) Detach() {

@@ -25,7 +25,9 @@ type LaunchRequest struct {
 	Environment map[string]string
 	// Input gives the command a stdin that clients write with AttachInput
 	// (Mesos's I/O switchboard, for LAUNCH_NESTED_CONTAINER_SESSION);
-	// otherwise its stdin is /dev/null.
+	// otherwise its stdin is /dev/null. A container whose ContainerInfo
+	// has a TTYInfo always has one, as in Mesos: its command runs on a
+	// pseudo-terminal whose input it is.
 	Input bool
 	// SelfSupervised: the command is the agent's own command executor,
 	// which plays its supervisor's part itself (launcher.Spec's
@@ -148,12 +150,20 @@ func (c *Containerizer) launch(ctx context.Context, ct *container, req LaunchReq
 		return err
 	}
 	out.apply(spec)
+	tty := ct.config.GetContainerInfo().GetTtyInfo()
+	if tty != nil {
+		if spec.TTY, err = ttySpec(tty); err != nil {
+			return err
+		}
+	}
 	spec.SelfSupervised = req.SelfSupervised && spec.SelfSupervisable() && !replacesCommand(infos)
-	if req.Input {
+	if req.Input || tty != nil {
 		in, path, err := openInput(ct.dir)
 		if err != nil {
 			return err
 		}
+		in.tty = tty != nil
+		in.dir = ct.dir
 		c.mu.Lock()
 		ct.input = in
 		c.mu.Unlock()

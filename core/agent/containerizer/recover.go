@@ -76,6 +76,7 @@ func (c *Containerizer) Recover(ctx context.Context, known KnownFunc) error {
 		}
 	}
 	c.recoverOutput(ctx, kept)
+	c.recoverInput(kept)
 
 	c.mu.Lock()
 	if c.closed {

@@ -2,6 +2,7 @@ package docker
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -18,6 +19,7 @@ import (
 	"github.com/gomesos/mesos/core/proto/mesospb"
 	"github.com/gomesos/mesos/core/units"
 	"github.com/gomesos/mesos/modules/kinds/containerlogger"
+	"github.com/gomesos/mesos/modules/kinds/isolator"
 )
 
 // Options configure a Containerizer.
@@ -46,7 +48,15 @@ type Options struct {
 	// MappedDirectory is --sandbox_directory, the sandbox's path in the
 	// container (default /mnt/mesos/sandbox).
 	MappedDirectory string
-	Logger          *slog.Logger
+	// ExecutorBinary is the program whose docker mode runs a custom
+	// executor's container (the agent's --executor binary); custom
+	// executors in Docker containers fail without it.
+	ExecutorBinary string
+	// VolumePath is where a persistent volume is on the host (under the
+	// agent's work directory), "" for an invalid one; containers with
+	// persistent volumes fail to launch without it.
+	VolumePath func(*mesospb.Resource) string
+	Logger     *slog.Logger
 }
 
 // keepEnded is how many ended containers' terminations Wait still returns.
@@ -88,6 +98,9 @@ type container struct {
 	pulling          bool
 	cancelPull       context.CancelFunc
 	destroyRequested bool
+	// resources are the ones the container was created with (nil when
+	// recovered): a persistent volume added later cannot be mounted.
+	resources []*mesospb.Resource
 
 	done chan struct{}
 	term *containerizer.Termination
@@ -138,9 +151,12 @@ func Supports(info *mesospb.ContainerInfo) bool {
 	return info != nil && info.Type != nil && info.GetType() == mesospb.ContainerInfo_DOCKER
 }
 
-// Launch checks (or pulls) the image and starts the docker executor,
-// which runs the task's container. It returns once the executor runs or
-// the launch failed (Wait then says why).
+// Launch checks (or pulls) the image and starts the docker executor. For
+// a command task (the config has a TaskInfo) that is Mesos's docker
+// executor, which runs the task's container; for an ExecutorInfo of its
+// own the executor itself is the container (prepareExecutorContainer). It
+// returns once the executor runs or the launch failed (Wait then says
+// why).
 func (c *Containerizer) Launch(ctx context.Context, id *mesospb.ContainerID, req containerizer.LaunchRequest) error {
 	cfg := req.Config
 	switch {
@@ -152,11 +168,14 @@ func (c *Containerizer) Launch(ctx context.Context, id *mesospb.ContainerID, req
 		return fmt.Errorf("launch container %s: the docker containerizer runs DOCKER containers, not %s", id.GetValue(), cfg.GetContainerInfo().GetType())
 	case cfg.GetContainerInfo().GetDocker().GetImage() == "":
 		return fmt.Errorf("launch container %s: no docker image found in the container info", id.GetValue())
-	case cfg.GetTaskInfo() == nil:
-		return fmt.Errorf("launch container %s: executors of their own in Docker containers are not supported; run the task without an ExecutorInfo (the docker executor runs it)", id.GetValue())
+	case cfg.GetCommandInfo() == nil:
+		return fmt.Errorf("launch container %s: no command for the executor", id.GetValue())
 	}
 	k := id.GetValue()
-	ct := &container{id: proto.CloneOf(id), name: engine.ContainerName(id), pulling: true, done: make(chan struct{})}
+	ct := &container{
+		id: proto.CloneOf(id), name: engine.ContainerName(id), pulling: true, done: make(chan struct{}),
+		resources: cfg.GetResources(),
+	}
 	pullCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	ct.cancelPull = cancel
@@ -185,17 +204,43 @@ func (c *Containerizer) Launch(ctx context.Context, id *mesospb.ContainerID, req
 	}
 
 	req.Config = proto.CloneOf(cfg)
-	cmd := req.Config.GetCommandInfo()
-	if cmd == nil {
-		return errors.New("launch without the docker executor's command")
+	if cfg.GetTaskInfo() != nil {
+		err = c.prepareDockerExecutor(ct, req.Config)
+	} else {
+		err = c.prepareExecutorContainer(ct, req.Config, req.Environment)
 	}
-	cmd.Arguments = append(cmd.Arguments, c.executorFlags(ct, cfg.GetDirectory())...)
+	if err != nil {
+		c.mu.Lock()
+		c.pullErrors++ // a launch error all the same
+		c.mu.Unlock()
+		c.finish(ct, &containerizer.Termination{Message: "Failed to launch container: " + err.Error()}, nil)
+		return fmt.Errorf("launch container %s: %w", k, err)
+	}
 	err = c.executors.Launch(ctx, id, req)
 	go c.watch(ct)
 	if err != nil {
 		return err
 	}
-	c.log.Info("launched the docker executor", "container", k, "docker", ct.name, "image", image)
+	c.log.Info("launched the docker executor", "container", k, "docker", ct.name, "image", image, "custom", cfg.GetTaskInfo() == nil)
+	return nil
+}
+
+// prepareDockerExecutor gives the docker executor of a command task its
+// flags, with the task's persistent volumes.
+func (c *Containerizer) prepareDockerExecutor(ct *container, cfg *isolator.ContainerConfig) error {
+	flags := c.executorFlags(ct, cfg.GetDirectory())
+	mounts, err := c.persistentMounts(cfg.GetDirectory(), cfg.GetResources())
+	if err != nil {
+		return err
+	}
+	if len(mounts) > 0 {
+		b, err := json.Marshal(mounts)
+		if err != nil {
+			return fmt.Errorf("encode the persistent volumes: %w", err)
+		}
+		flags = append(flags, "--persistent_volumes="+string(b))
+	}
+	cfg.CommandInfo.Arguments = append(cfg.CommandInfo.Arguments, flags...)
 	return nil
 }
 
@@ -249,6 +294,7 @@ func (c *Containerizer) watch(ct *container) {
 		c.log.Warn("failed to stop the docker container", "container", ct.id.GetValue(), "docker", ct.name, "error", stopErr)
 	}
 	c.scheduleRemoval(ct.name)
+	c.removeSpec(ct)
 	c.finish(ct, term, err)
 }
 

@@ -11,6 +11,10 @@
 // starts, stops the Docker container when the executor ends, removes it
 // after --docker_remove_delay, recovers running containers after an
 // agent restart, removes orphans (--docker_kill_orphans) and reads usage
-// from the daemon's stats. Package engine is the Docker Engine API client
+// from the daemon's stats. A framework's own executor with a DOCKER
+// ContainerInfo is itself the container: the containerizer builds its
+// create request and the same executor binary, in that mode, runs it
+// (executor_container.go). Persistent volumes are bound into the
+// containers (volumes.go). Package engine is the Docker Engine API client
 // both use.
 package docker

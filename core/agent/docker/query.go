@@ -64,6 +64,17 @@ func (c *Containerizer) Update(ctx context.Context, id *mesospb.ContainerID, res
 	if err := c.executors.Update(ctx, id, resources); err != nil {
 		return err
 	}
+	c.mu.Lock()
+	had := ct.resources
+	if had != nil {
+		ct.resources = resources
+	}
+	c.mu.Unlock()
+	if added := newPersistentVolumes(had, resources); had != nil && len(added) > 0 {
+		// Docker cannot add a mount to a running container.
+		c.log.Warn("persistent volumes added to a running docker container are not mounted in it",
+			"container", id.GetValue(), "volumes", added)
+	}
 	u := &engine.UpdateConfig{}
 	if cpus, ok := engine.ScalarSum(resources, "cpus"); ok {
 		u.CPUShares = max(int64(engine.CPUSharesPerCPU*cpus), engine.MinCPUShares)

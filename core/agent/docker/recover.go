@@ -36,6 +36,7 @@ func (c *Containerizer) Recover(ctx context.Context, known containerizer.KnownFu
 		c.log.Info("recovered docker container", "container", id.GetValue(), "docker", ct.name)
 	}
 	c.mu.Unlock()
+	c.removeStaleSpecs(kept)
 	for _, s := range list {
 		var id *mesospb.ContainerID
 		for _, n := range s.Names {

@@ -17,6 +17,13 @@
 // writes the command's wait status to `status` in the container's runtime
 // directory and exits.
 //
+// A command with a TTY (Spec.TTY) runs on a pseudo-terminal the launcher
+// allocates: it leads its own session with the terminal's slave as its
+// controlling terminal and stdio, and the supervisor holds the master,
+// copying the terminal's output to `stdout` and the stdin FIFO to the
+// terminal, so that the terminal lives as long as the container, agent
+// restarts included.
+//
 // A command that needs none of that (no namespaces, mounts, pre-exec
 // commands or rlimits) and knows how may supervise itself: the agent's
 // command executor calls RunSelfSupervised, which does the supervisor's
@@ -36,4 +43,6 @@
 //	                " clean" when nothing of the container was left running
 //	supervisor.log  the supervisor's own log (not for a self-supervised command)
 //	stdin           a FIFO, the command's stdin, for a container with an input
+//	tty             the path of the container's terminal (/dev/pts/N), for a
+//	                container with a TTY (whose master the supervisor holds)
 package launcher

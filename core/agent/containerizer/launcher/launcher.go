@@ -62,18 +62,35 @@ func (l *Launcher) Fork(ctx context.Context, dir string, spec *Spec) (Process, e
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create runtime directory: %w", err)
 	}
-	if !spec.SelfSupervised {
-		// Read by the supervisor (and its exec step) only.
-		if err := writeSpec(dir, spec); err != nil {
-			return nil, err
-		}
-	}
 	var files []*os.File
 	defer func() {
 		for _, f := range files {
 			f.Close()
 		}
 	}()
+	var term []*os.File // the terminal's master and slave, for the supervisor
+	if spec.TTY != nil {
+		tty := *spec.TTY
+		master, slave, path, err := openPTY(&tty, spec.User)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, master, slave)
+		term = []*os.File{master, slave}
+		tty.Path = path
+		withTTY := *spec
+		withTTY.TTY = &tty
+		spec = &withTTY
+		if err := writeFileAtomic(filepath.Join(dir, ttyFile), []byte(path), 0o644); err != nil {
+			return nil, err
+		}
+	}
+	if !spec.SelfSupervised {
+		// Read by the supervisor (and its exec step) only.
+		if err := writeSpec(dir, spec); err != nil {
+			return nil, err
+		}
+	}
 	open := func(path string) (*os.File, error) {
 		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
 		if err != nil {
@@ -100,7 +117,7 @@ func (l *Launcher) Fork(ctx context.Context, dir string, spec *Spec) (Process, e
 	if spec.SelfSupervised {
 		cmd, err = selfSupervisedCommand(dir, spec, syncR, stdout, stderr, func(f *os.File) { files = append(files, f) })
 	} else {
-		cmd, err = l.supervisorCommand(dir, spec, syncR, stdout, stderr, open)
+		cmd, err = l.supervisorCommand(dir, spec, syncR, stdout, stderr, term, open, func(f *os.File) { files = append(files, f) })
 	}
 	if err == nil {
 		err = cmd.Start()
@@ -138,19 +155,32 @@ func (l *Launcher) Fork(ctx context.Context, dir string, spec *Spec) (Process, e
 }
 
 // supervisorCommand starts the supervisor, which runs the command.
-func (l *Launcher) supervisorCommand(dir string, spec *Spec, syncR, stdout, stderr *os.File, open func(string) (*os.File, error)) (*exec.Cmd, error) {
+// term is the terminal's master and slave when the spec has a TTY.
+//
+// The command's stdin is opened here, not by the supervisor: a FIFO
+// then has a reader from the start, so that what the agent writes to it
+// and closes before the supervisor gets to run (a client's whole input
+// and end of file, on a loaded host) stays in the pipe instead of being
+// dropped with the pipe's last descriptor.
+func (l *Launcher) supervisorCommand(dir string, spec *Spec, syncR, stdout, stderr *os.File, term []*os.File, open func(string) (*os.File, error), keep func(*os.File)) (*exec.Cmd, error) {
 	logf, err := open(filepath.Join(dir, supervisorLog))
 	if err != nil {
 		return nil, err
 	}
+	stdin, err := openStdin(spec.Stdin)
+	if err != nil {
+		return nil, err
+	}
+	keep(stdin)
 	return &exec.Cmd{
 		Path:   l.exe,
 		Args:   []string{supervisorArg0, dir},
 		Env:    []string{helperEnv + "=" + modeSupervise},
 		Stdout: logf,
 		Stderr: logf,
-		// Seen by the supervisor as fds 3, 4 and 5.
-		ExtraFiles: []*os.File{syncR, stdout, stderr},
+		// Seen by the supervisor as fds 3 to 6 (see supervise), then the
+		// terminal's master and slave as 7 and 8.
+		ExtraFiles: append([]*os.File{syncR, stdout, stderr, stdin}, term...),
 		SysProcAttr: &syscall.SysProcAttr{
 			Setsid:     true,
 			Cloneflags: spec.CloneFlags,

@@ -478,6 +478,7 @@ func TestSelfSupervisedSpecLimits(t *testing.T) {
 		"mounts":     func(s *Spec) { s.Mounts = []Mount{{Target: "/x"}} },
 		"pre-exec":   func(s *Spec) { s.PreExec = []string{"true"} },
 		"rlimits":    func(s *Spec) { s.Rlimits = []Rlimit{{Resource: syscall.RLIMIT_NOFILE, Soft: 1, Hard: 1}} },
+		"a tty":      func(s *Spec) { s.TTY = &TTY{} },
 	} {
 		s := &Spec{Argv: []string{"/bin/true"}, WorkDir: "/", Stdout: "/dev/null", Stderr: "/dev/null", SelfSupervised: true}
 		if err := s.Validate(); err != nil {

@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"os"
 	"os/exec"
-	"os/signal"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -95,7 +94,7 @@ func RunSelfSupervised(main func() int) int {
 		return 1 // the launch was aborted before the go-ahead
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil)).With("supervisor", "self", "pid", os.Getpid())
-	signal.Ignore(syscall.SIGHUP, syscall.SIGPIPE)
+	surviveHangupAndPipe()
 	if err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {
 		log.Error("Failed to become a child subreaper", "err", err)
 		return 1

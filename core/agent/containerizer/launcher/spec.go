@@ -28,8 +28,10 @@ type Spec struct {
 	Stdout string `json:"stdout"`
 	Stderr string `json:"stderr"`
 	// Stdin is a file (a FIFO) the command reads as its stdin; empty is
-	// /dev/null.
+	// /dev/null. With a TTY, what it brings goes to the terminal's input.
 	Stdin string `json:"stdin,omitempty"`
+	// TTY runs the command attached to a pseudo-terminal (see TTY).
+	TTY *TTY `json:"tty,omitempty"`
 	// CloneFlags are the CLONE_NEW* flags of the namespaces the container
 	// is created in.
 	CloneFlags uintptr `json:"clone_flags,omitempty"`
@@ -44,8 +46,8 @@ type Spec struct {
 	// process, without a supervisor: the command is a program that runs
 	// RunSelfSupervised (the agent's command executor), which plays the
 	// supervisor's part in its own process. It cannot be combined with
-	// namespaces, mounts, pre-exec commands or rlimits, which need the
-	// supervisor.
+	// namespaces, mounts, pre-exec commands, rlimits or a TTY, which need
+	// the supervisor.
 	SelfSupervised bool `json:"self_supervised,omitempty"`
 }
 
@@ -78,7 +80,7 @@ func (s *Spec) Validate() error {
 		return errors.New("launch spec has no stdout or stderr path")
 	}
 	if s.SelfSupervised && !s.SelfSupervisable() {
-		return errors.New("a self-supervised command cannot have namespaces, mounts, pre-exec commands or rlimits")
+		return errors.New("a self-supervised command cannot have namespaces, mounts, pre-exec commands, rlimits or a TTY")
 	}
 	return nil
 }
@@ -114,5 +116,5 @@ func (s *Spec) program() string {
 // SelfSupervisable reports whether the spec asks for nothing that only
 // the supervisor can do.
 func (s *Spec) SelfSupervisable() bool {
-	return s.CloneFlags == 0 && len(s.Mounts) == 0 && len(s.PreExec) == 0 && len(s.Rlimits) == 0
+	return s.CloneFlags == 0 && len(s.Mounts) == 0 && len(s.PreExec) == 0 && len(s.Rlimits) == 0 && s.TTY == nil
 }

@@ -15,18 +15,28 @@ import (
 // limit the supervisor), so a spec with rlimits goes through the exec
 // helper, the binary re-executed in modeExec. On failure code is the
 // shell's: 127 for a command not found, 126 for one that cannot run.
+//
+// With a TTY, stdio is the terminal's slave three times, and the command
+// leads a new session whose controlling terminal it is (so that it gets
+// the terminal's signals: SIGWINCH on a resize, SIGINT on ^C, SIGHUP
+// when the terminal hangs up).
 func startCommand(dir string, spec *Spec, stdio []uintptr) (pid, code int, err error) {
+	sys := &syscall.SysProcAttr{}
+	if spec.TTY != nil {
+		sys.Setsid, sys.Setctty, sys.Ctty = true, true, 0
+	}
 	if len(spec.Rlimits) > 0 {
 		pid, err = syscall.ForkExec("/proc/self/exe", []string{execArg0, dir}, &syscall.ProcAttr{
 			Env:   []string{helperEnv + "=" + modeExec},
 			Files: stdio,
+			Sys:   sys,
 		})
 		if err != nil {
 			return 0, 126, fmt.Errorf("Failed to start the command: %w", err)
 		}
 		return pid, 0, nil
 	}
-	attr := &syscall.ProcAttr{Dir: spec.WorkDir, Env: spec.Env, Files: stdio, Sys: &syscall.SysProcAttr{}}
+	attr := &syscall.ProcAttr{Dir: spec.WorkDir, Env: spec.Env, Files: stdio, Sys: sys}
 	if spec.User != "" {
 		cred, err := lookupCredential(spec.User)
 		if err != nil {

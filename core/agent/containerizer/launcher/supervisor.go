@@ -18,16 +18,20 @@ import (
 )
 
 // supervise is the supervisor's main. It inherits fd 3 (the go-ahead
-// pipe), 4 and 5 (the sandbox's stdout and stderr); its own stdout and
-// stderr are the runtime directory's supervisor.log.
+// pipe), 4 and 5 (the sandbox's stdout and stderr), 6 (the command's
+// stdin: /dev/null or the input FIFO's read end) and with a TTY 7 and 8
+// (the terminal's master and slave); its own stdout and stderr are the
+// runtime directory's supervisor.log.
 func supervise(dir string) int {
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil)).With("pid", os.Getpid())
 	goAhead := os.NewFile(3, "go-ahead")
 	stdout := os.NewFile(4, "stdout")
 	stderr := os.NewFile(5, "stderr")
-	// The command gets them as its fds 1 and 2, not as 4 and 5 again.
+	const stdinFd = 6
+	// The command gets them as its fds 0, 1 and 2, not as 4 to 6 again.
 	syscall.CloseOnExec(4)
 	syscall.CloseOnExec(5)
+	syscall.CloseOnExec(stdinFd)
 
 	// fail reports a failure to start the command where the task's owner
 	// sees it (the sandbox's stderr) and checkpoints it as exit status 1.
@@ -49,6 +53,12 @@ func supervise(dir string) int {
 	for _, f := range holdFIFOs(spec) {
 		defer f.Close()
 	}
+	var term *terminal
+	if spec.TTY != nil {
+		if term, err = inheritTerminal(log); err != nil {
+			return fail("Failed to take the container's terminal: %v", err)
+		}
+	}
 
 	var b [1]byte
 	n, _ := io.ReadFull(goAhead, b[:])
@@ -58,7 +68,7 @@ func supervise(dir string) int {
 		return 1
 	}
 
-	signal.Ignore(syscall.SIGHUP, syscall.SIGPIPE)
+	surviveHangupAndPipe()
 	// Orphans of the command become our children, not init's, so that we
 	// can reap them and kill what is left when the command exits.
 	if err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {
@@ -81,16 +91,24 @@ func supervise(dir string) int {
 		}
 	}
 
-	stdin, err := openStdin(spec.Stdin)
-	if err != nil {
-		return fail("Failed to open the command's stdin: %v", err)
+	var pid, code int
+	if term != nil {
+		if err := term.takeInput(stdinFd, spec.Stdin); err != nil {
+			return fail("Failed to open the command's stdin: %v", err)
+		}
+		pid, code, err = startCommand(dir, spec, term.stdio())
+		if err == nil {
+			term.started(stdout)
+		}
+	} else {
+		stdin := os.NewFile(stdinFd, "stdin")
+		pid, code, err = startCommand(dir, spec, []uintptr{stdin.Fd(), stdout.Fd(), stderr.Fd()})
+		stdin.Close()
 	}
-	pid, code, err := startCommand(dir, spec, []uintptr{stdin.Fd(), stdout.Fd(), stderr.Fd()})
-	stdin.Close()
 	if err != nil {
 		return failWith(code, "%v", err)
 	}
-	log.Info("started the command", "command_pid", pid)
+	log.Info("started the command", "command_pid", pid, "tty", spec.TTY != nil)
 
 	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT, syscall.SIGQUIT)
@@ -104,6 +122,9 @@ func supervise(dir string) int {
 	log.Info("command ended", "status", ExitStatus{WaitStatus: status, Known: true}.String(),
 		"user_cpu", timeval(usage.Utime), "system_cpu", timeval(usage.Stime))
 	clean := killLeftovers(log)
+	if term != nil {
+		term.finish(5 * time.Second)
+	}
 	if err := writeStatus(dir, status, clean); err != nil {
 		log.Error("checkpoint exit status", "err", err)
 	}
@@ -236,4 +257,18 @@ func openStdin(path string) (*os.File, error) {
 		return nil, fmt.Errorf("make %s blocking: %w", path, err)
 	}
 	return os.NewFile(uintptr(fd), path), nil
+}
+
+// surviveHangupAndPipe keeps SIGHUP and SIGPIPE from ending the process.
+// They are caught and dropped rather than ignored: an ignored signal
+// stays ignored across exec, and the commands the process starts must get
+// the default dispositions (a shell on a terminal that hangs up must end,
+// and so must a writer to a closed pipe), as Mesos's commands do.
+func surviveHangupAndPipe() {
+	dropped := make(chan os.Signal, 1)
+	signal.Notify(dropped, syscall.SIGHUP, syscall.SIGPIPE)
+	go func() {
+		for range dropped {
+		}
+	}()
 }

@@ -74,6 +74,14 @@ func staticBusybox() (string, string) {
 // docker CLI or a static busybox.
 func BusyboxImage(t testing.TB) string {
 	t.Helper()
+	return BusyboxImageWith(t, nil)
+}
+
+// BusyboxImageWith builds a busybox image that also holds files: the
+// path in the image (at its root, no directories) to the file on the
+// host.
+func BusyboxImageWith(t testing.TB, files map[string]string) string {
+	t.Helper()
 	Client(t)
 	busybox, why := staticBusybox()
 	if why != "" {
@@ -91,6 +99,16 @@ func BusyboxImage(t testing.TB) string {
 		t.Fatal(err)
 	}
 	dockerfile := "FROM scratch\nCOPY busybox /bin/busybox\nRUN [\"/bin/busybox\", \"--install\", \"-s\", \"/bin\"]\n"
+	for name, src := range files {
+		b, err := os.ReadFile(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		dockerfile += "COPY " + name + " /" + name + "\n"
+	}
 	if err := os.WriteFile(filepath.Join(dir, "Dockerfile"), []byte(dockerfile), 0o644); err != nil {
 		t.Fatal(err)
 	}

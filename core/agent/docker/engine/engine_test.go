@@ -171,6 +171,26 @@ func TestRunSpecNotShellAndLimits(t *testing.T) {
 	}
 }
 
+// TestRunSpecMounts: the agent's mounts (persistent volumes) come after
+// the sandbox, a relative target under the sandbox's path in the
+// container, read-only ones so; a relative source is refused.
+func TestRunSpecMounts(t *testing.T) {
+	s := dockerSpec(mesospb.ContainerInfo_DockerInfo_HOST)
+	s.Mounts = []Mount{{Source: "/work/volumes/roles/r/v1", Target: "data"}, {Source: "/work/volumes/roles/r/v2", Target: "/abs", ReadOnly: true}}
+	cfg, err := s.CreateConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"/var/sandbox:/mnt/mesos/sandbox", "/work/volumes/roles/r/v1:/mnt/mesos/sandbox/data:rw", "/work/volumes/roles/r/v2:/abs:ro"}
+	if got := cfg.HostConfig.Binds; strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("binds %v, want %v", got, want)
+	}
+	s.Mounts = []Mount{{Source: "relative", Target: "data"}}
+	if _, err := s.CreateConfig(); err == nil || !strings.Contains(err.Error(), "not absolute") {
+		t.Errorf("a relative mount source: %v", err)
+	}
+}
+
 func TestRunSpecErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name string

@@ -50,6 +50,19 @@ type RunSpec struct {
 	Labels map[string]string
 	// EnableCFSQuota caps the cpus at the request (--cgroups_enable_cfs).
 	EnableCFSQuota bool
+	// Mounts are host directories the agent binds into the container
+	// besides the ContainerInfo's volumes: its persistent volumes.
+	Mounts []Mount
+}
+
+// Mount is a host directory bound into a container.
+type Mount struct {
+	// Source is the directory on the host (absolute).
+	Source string `json:"source"`
+	// Target is its path in the container; a relative one is under the
+	// sandbox's path in the container (MappedDirectory).
+	Target   string `json:"target"`
+	ReadOnly bool   `json:"read_only,omitempty"`
 }
 
 // CreateConfig builds the container's create request.
@@ -195,6 +208,22 @@ func (s *RunSpec) applyVolumes(hc *HostConfig) error {
 		hc.Binds = append(hc.Binds, source+":"+target+":"+mode)
 	}
 	hc.Binds = append(hc.Binds, s.SandboxDirectory+":"+s.MappedDirectory)
+	// Docker mounts parents first, so a mount under the sandbox's path
+	// lands on top of the sandbox.
+	for _, m := range s.Mounts {
+		if !path.IsAbs(m.Source) {
+			return fmt.Errorf("the host path %q of a mount is not absolute", m.Source)
+		}
+		target := m.Target
+		if !path.IsAbs(target) {
+			target = path.Join(s.MappedDirectory, target)
+		}
+		mode := "rw"
+		if m.ReadOnly {
+			mode = "ro"
+		}
+		hc.Binds = append(hc.Binds, m.Source+":"+target+":"+mode)
+	}
 	if d := s.Container.GetDocker().GetVolumeDriver(); d != "" {
 		if driver != "" && driver != d {
 			return errors.New("only one volume driver per task is supported")

@@ -2,7 +2,8 @@
 // tests: it speaks the v1 executor API in JSON, runs no process, reports
 // TASK_RUNNING for each task (and TASK_FINISHED when the task's data says
 // "finish"), echoes framework messages back, and exits after SHUTDOWN or
-// once a killed task's update is acknowledged.
+// once a killed task's update is acknowledged. With checkpointing it
+// subscribes again after losing the agent (an agent restart).
 package main
 
 import (
@@ -10,8 +11,10 @@ import (
 	"bytes"
 	"crypto/rand"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
+	"time"
 
 	"google.golang.org/protobuf/proto"
 
@@ -50,18 +53,48 @@ func main() {
 			resp.Body.Close()
 		}
 	}
-	resp, err := post(&executorpb.Call{Type: executorpb.Call_SUBSCRIBE.Enum(), Subscribe: &executorpb.Call_Subscribe{}})
-	if err != nil || resp.StatusCode != http.StatusOK {
-		fmt.Fprintln(os.Stderr, "subscribe failed:", err)
-		os.Exit(1)
+	// With checkpointing (MESOS_CHECKPOINT=1) it subscribes again when
+	// the agent goes away, for up to a minute, as Mesos's executor
+	// library does while the agent recovers; otherwise it exits.
+	retry := os.Getenv("MESOS_CHECKPOINT") == "1"
+	var lostAt time.Time
+	giveUp := func(why string, err error) {
+		fmt.Fprintln(os.Stderr, why, err)
+		if !retry {
+			os.Exit(1)
+		}
+		if lostAt.IsZero() {
+			lostAt = time.Now()
+		} else if time.Since(lostAt) > time.Minute {
+			os.Exit(1)
+		}
+		time.Sleep(200 * time.Millisecond)
 	}
-	r := recordio.NewReader(bufio.NewReader(resp.Body), 0)
 	killed := false
+	for {
+		resp, err := post(&executorpb.Call{Type: executorpb.Call_SUBSCRIBE.Enum(), Subscribe: &executorpb.Call_Subscribe{}})
+		if err == nil && resp.StatusCode != http.StatusOK {
+			resp.Body.Close()
+			err = fmt.Errorf("status %s", resp.Status)
+		}
+		if err != nil {
+			giveUp("subscribe failed:", err)
+			continue
+		}
+		lostAt = time.Time{}
+		err = serve(resp.Body, update, post, &killed)
+		resp.Body.Close()
+		giveUp("stream ended:", err)
+	}
+}
+
+// serve handles the events of one subscription until its stream ends.
+func serve(body io.Reader, update func(*mesospb.TaskID, mesospb.TaskState), post func(*executorpb.Call) (*http.Response, error), killed *bool) error {
+	r := recordio.NewReader(bufio.NewReader(body), 0)
 	for {
 		rec, err := r.ReadRecord()
 		if err != nil {
-			fmt.Fprintln(os.Stderr, "stream ended:", err)
-			os.Exit(1)
+			return err
 		}
 		ev := &executorpb.Event{}
 		if err := jsoncodec.Unmarshal(rec, ev); err != nil {
@@ -77,10 +110,10 @@ func main() {
 				update(t.GetTaskId(), mesospb.TaskState_TASK_FINISHED)
 			}
 		case executorpb.Event_KILL:
-			killed = true
+			*killed = true
 			update(ev.GetKill().GetTaskId(), mesospb.TaskState_TASK_KILLED)
 		case executorpb.Event_ACKNOWLEDGED:
-			if killed {
+			if *killed {
 				os.Exit(0)
 			}
 		case executorpb.Event_MESSAGE:
