@@ -65,11 +65,13 @@ func benchLauncherDir(b *testing.B) string {
 }
 
 // buildHelpers builds mesos-containerizer and mesos-executor into a
-// directory for --launcher_dir, as make build puts them beside the daemons.
+// directory for --launcher_dir, as make build puts them beside the daemons:
+// linked statically (CGO_ENABLED=0), as the Makefile links them.
 func buildHelpers(tb testing.TB) string {
 	dir := tb.TempDir()
 	cmd := exec.Command("go", "build", "-o", dir+"/",
 		"github.com/gomesos/mesos/cmd/mesos-containerizer", "github.com/gomesos/mesos/cmd/mesos-executor")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		tb.Fatalf("build the helper programs: %v\n%s", err, out)
 	}

@@ -14,13 +14,13 @@ import (
 
 	"google.golang.org/protobuf/proto"
 
-	"github.com/gomesos/mesos/core/proto/mesospb"
+	"github.com/gomesos/mesos/core/proto/executorlitepb"
 )
 
 // probe is one run of a check: a command, an HTTP GET or a TCP connect.
 type probe struct {
-	kind    mesospb.CheckInfo_Type
-	command *mesospb.CommandInfo
+	kind    executorlitepb.CheckInfo_Type
+	command *executorlitepb.CommandInfo
 	scheme  string
 	path    string
 	port    uint32
@@ -47,9 +47,9 @@ func (p *probe) run(ctx context.Context, timeout time.Duration) probeResult {
 	}
 	addr := net.JoinHostPort(host, strconv.Itoa(int(p.port)))
 	switch p.kind {
-	case mesospb.CheckInfo_COMMAND:
+	case executorlitepb.CheckInfo_COMMAND:
 		return p.runCommand(ctx)
-	case mesospb.CheckInfo_HTTP:
+	case executorlitepb.CheckInfo_HTTP:
 		scheme := p.scheme
 		if scheme == "" {
 			scheme = "http"
@@ -70,7 +70,7 @@ func (p *probe) run(ctx context.Context, timeout time.Duration) probeResult {
 		code := uint32(resp.StatusCode)
 		return probeResult{ok: code >= 200 && code < 400, status: &code,
 			err: fmt.Errorf("unexpected HTTP status code %d", code)}
-	case mesospb.CheckInfo_TCP:
+	case executorlitepb.CheckInfo_TCP:
 		var d net.Dialer
 		conn, err := d.DialContext(ctx, "tcp", addr)
 		if err != nil {
@@ -110,20 +110,20 @@ func (p *probe) runCommand(ctx context.Context) probeResult {
 }
 
 // healthProbe is the probe of a HealthCheck.
-func healthProbe(hc *mesospb.HealthCheck, env []string, dir string) (*probe, error) {
+func healthProbe(hc *executorlitepb.HealthCheck, env []string, dir string) (*probe, error) {
 	p := &probe{env: env, dir: dir}
 	switch hc.GetType() {
-	case mesospb.HealthCheck_COMMAND:
+	case executorlitepb.HealthCheck_COMMAND:
 		if hc.GetCommand().GetValue() == "" {
 			return nil, errors.New("command health check has no command")
 		}
-		p.kind, p.command = mesospb.CheckInfo_COMMAND, hc.GetCommand()
-	case mesospb.HealthCheck_HTTP:
-		p.kind, p.scheme, p.path, p.port = mesospb.CheckInfo_HTTP, hc.GetHttp().GetScheme(), hc.GetHttp().GetPath(), hc.GetHttp().GetPort()
-		p.ipv6 = hc.GetHttp().GetProtocol() == mesospb.NetworkInfo_IPv6
-	case mesospb.HealthCheck_TCP:
-		p.kind, p.port = mesospb.CheckInfo_TCP, hc.GetTcp().GetPort()
-		p.ipv6 = hc.GetTcp().GetProtocol() == mesospb.NetworkInfo_IPv6
+		p.kind, p.command = executorlitepb.CheckInfo_COMMAND, hc.GetCommand()
+	case executorlitepb.HealthCheck_HTTP:
+		p.kind, p.scheme, p.path, p.port = executorlitepb.CheckInfo_HTTP, hc.GetHttp().GetScheme(), hc.GetHttp().GetPath(), hc.GetHttp().GetPort()
+		p.ipv6 = hc.GetHttp().GetProtocol() == executorlitepb.NetworkInfo_IPv6
+	case executorlitepb.HealthCheck_TCP:
+		p.kind, p.port = executorlitepb.CheckInfo_TCP, hc.GetTcp().GetPort()
+		p.ipv6 = hc.GetTcp().GetProtocol() == executorlitepb.NetworkInfo_IPv6
 	default:
 		return nil, fmt.Errorf("unsupported health check type %v", hc.GetType())
 	}
@@ -131,17 +131,17 @@ func healthProbe(hc *mesospb.HealthCheck, env []string, dir string) (*probe, err
 }
 
 // checkProbe is the probe of a CheckInfo.
-func checkProbe(ci *mesospb.CheckInfo, env []string, dir string) (*probe, error) {
+func checkProbe(ci *executorlitepb.CheckInfo, env []string, dir string) (*probe, error) {
 	p := &probe{env: env, dir: dir, kind: ci.GetType()}
 	switch ci.GetType() {
-	case mesospb.CheckInfo_COMMAND:
+	case executorlitepb.CheckInfo_COMMAND:
 		if ci.GetCommand().GetCommand().GetValue() == "" {
 			return nil, errors.New("command check has no command")
 		}
 		p.command = ci.GetCommand().GetCommand()
-	case mesospb.CheckInfo_HTTP:
+	case executorlitepb.CheckInfo_HTTP:
 		p.port, p.path = ci.GetHttp().GetPort(), ci.GetHttp().GetPath()
-	case mesospb.CheckInfo_TCP:
+	case executorlitepb.CheckInfo_TCP:
 		p.port = ci.GetTcp().GetPort()
 	default:
 		return nil, fmt.Errorf("unsupported check type %v", ci.GetType())
@@ -178,7 +178,7 @@ func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Se
 // first success) is reported unhealthy, and consecutive_failures of them
 // in a row kill the task.
 type healthState struct {
-	check        *mesospb.HealthCheck
+	check        *executorlitepb.HealthCheck
 	start        time.Time
 	initializing bool
 	failures     uint32
@@ -205,21 +205,21 @@ func (h *healthState) result(r probeResult, now time.Time) (healthy *bool, kill 
 
 // checkStatus is a CheckStatusInfo of a probe result (an empty one of the
 // right type when r is nil: the status a task starts with).
-func checkStatus(kind mesospb.CheckInfo_Type, r *probeResult) *mesospb.CheckStatusInfo {
-	s := &mesospb.CheckStatusInfo{Type: kind.Enum()}
+func checkStatus(kind executorlitepb.CheckInfo_Type, r *probeResult) *executorlitepb.CheckStatusInfo {
+	s := &executorlitepb.CheckStatusInfo{Type: kind.Enum()}
 	switch kind {
-	case mesospb.CheckInfo_COMMAND:
-		s.Command = &mesospb.CheckStatusInfo_Command{}
+	case executorlitepb.CheckInfo_COMMAND:
+		s.Command = &executorlitepb.CheckStatusInfo_Command{}
 		if r != nil && r.exitCode != nil {
 			s.Command.ExitCode = proto.Int32(*r.exitCode)
 		}
-	case mesospb.CheckInfo_HTTP:
-		s.Http = &mesospb.CheckStatusInfo_Http{}
+	case executorlitepb.CheckInfo_HTTP:
+		s.Http = &executorlitepb.CheckStatusInfo_Http{}
 		if r != nil && r.status != nil {
 			s.Http.StatusCode = proto.Uint32(*r.status)
 		}
-	case mesospb.CheckInfo_TCP:
-		s.Tcp = &mesospb.CheckStatusInfo_Tcp{}
+	case executorlitepb.CheckInfo_TCP:
+		s.Tcp = &executorlitepb.CheckStatusInfo_Tcp{}
 		if r != nil {
 			s.Tcp.Succeeded = proto.Bool(r.ok)
 		}

@@ -15,30 +15,36 @@ import (
 
 	"google.golang.org/protobuf/proto"
 
-	"github.com/gomesos/mesos/core/proto/executorpb"
-	"github.com/gomesos/mesos/core/proto/mesospb"
+	pb "github.com/gomesos/mesos/core/proto/executorlitepb"
 	"github.com/gomesos/mesos/core/recordio"
 	"github.com/gomesos/mesos/core/uuid"
 )
 
-// Client speaks the v1 executor API to the agent (Mesos's executor
+// client speaks the v1 executor API to the agent (Mesos's executor
 // library): it subscribes, delivers the agent's events, sends updates and
 // messages, keeps updates and tasks until the agent acknowledges them, and
 // after losing the agent subscribes again with them, if the framework
 // checkpoints, until the recovery timeout.
-type Client struct {
+//
+// It reads and writes the executor API's messages with the small types of
+// executorlitepb, wire-compatible with executorpb's and mesospb's: their
+// protobuf set-up on first use costs a fraction of the full types', which
+// every command task's executor pays (docs/PERFORMANCE.md). Fields those
+// types do not declare pass through unchanged. The docker executor, which
+// needs the full types, uses Client (client_full.go) around it.
+type client struct {
 	env    Env
 	url    string
 	http   *http.Client
 	log    *slog.Logger
-	events chan *executorpb.Event
-	calls  chan *executorpb.Call
+	events chan *pb.Event
+	calls  chan *pb.Call
 
 	mu sync.Mutex
 	// updates not yet acknowledged, in the order sent; tasks launched but
 	// not yet acknowledged (the agent learns of both again on SUBSCRIBE).
-	updates []*executorpb.Call_Update
-	tasks   map[string]*mesospb.TaskInfo
+	updates []*pb.Call_Update
+	tasks   map[string]*pb.TaskInfo
 	acked   chan struct{}
 }
 
@@ -53,30 +59,30 @@ const mediaProtobuf = "application/x-protobuf"
 // recovery timeout.
 var ErrDisconnected = errors.New("disconnected from the agent")
 
-// NewClient returns a client; Run connects it.
-func NewClient(env Env, log *slog.Logger) *Client {
-	return &Client{
+// newClient returns a client; Run connects it.
+func newClient(env Env, log *slog.Logger) *client {
+	return &client{
 		env:    env,
 		url:    "http://" + env.AgentEndpoint + "/api/v1/executor",
 		http:   &http.Client{},
 		log:    log,
-		events: make(chan *executorpb.Event, 256),
-		calls:  make(chan *executorpb.Call, 1024),
-		tasks:  map[string]*mesospb.TaskInfo{},
+		events: make(chan *pb.Event, 256),
+		calls:  make(chan *pb.Call, 1024),
+		tasks:  map[string]*pb.TaskInfo{},
 		acked:  make(chan struct{}, 1),
 	}
 }
 
 // Events are the agent's events, in order (ACKNOWLEDGED included, after
 // the client has taken it into account).
-func (c *Client) Events() <-chan *executorpb.Event { return c.events }
+func (c *client) Events() <-chan *pb.Event { return c.events }
 
 // Acked is signalled whenever an acknowledgement arrives.
-func (c *Client) Acked() <-chan struct{} { return c.acked }
+func (c *client) Acked() <-chan struct{} { return c.acked }
 
 // Run keeps the executor subscribed until ctx ends (nil) or the executor
 // must give up (ErrDisconnected).
-func (c *Client) Run(ctx context.Context) error {
+func (c *client) Run(ctx context.Context) error {
 	go c.sendCalls(ctx)
 	everSubscribed := false
 	var lostAt time.Time
@@ -111,15 +117,15 @@ func (c *Client) Run(ctx context.Context) error {
 
 // subscribe is one subscription: it reads events until the stream ends.
 // It reports whether the agent accepted the subscription.
-func (c *Client) subscribe(ctx context.Context) (bool, error) {
-	call := c.newCall(executorpb.Call_SUBSCRIBE)
+func (c *client) subscribe(ctx context.Context) (bool, error) {
+	call := c.newCall(pb.Call_SUBSCRIBE)
 	c.mu.Lock()
-	sub := &executorpb.Call_Subscribe{}
+	sub := &pb.Call_Subscribe{}
 	for _, u := range c.updates {
-		sub.UnacknowledgedUpdates = append(sub.UnacknowledgedUpdates, proto.Clone(u).(*executorpb.Call_Update))
+		sub.UnacknowledgedUpdates = append(sub.UnacknowledgedUpdates, proto.Clone(u).(*pb.Call_Update))
 	}
 	for _, t := range c.tasks {
-		sub.UnacknowledgedTasks = append(sub.UnacknowledgedTasks, proto.Clone(t).(*mesospb.TaskInfo))
+		sub.UnacknowledgedTasks = append(sub.UnacknowledgedTasks, proto.Clone(t).(*pb.TaskInfo))
 	}
 	c.mu.Unlock()
 	call.Subscribe = sub
@@ -152,18 +158,18 @@ func (c *Client) subscribe(ctx context.Context) (bool, error) {
 			}
 			return subscribed, err
 		}
-		ev := &executorpb.Event{}
+		ev := &pb.Event{}
 		if err := proto.Unmarshal(rec, ev); err != nil {
 			return subscribed, fmt.Errorf("decode event: %w", err)
 		}
 		switch ev.GetType() {
-		case executorpb.Event_SUBSCRIBED:
+		case pb.Event_SUBSCRIBED:
 			subscribed = true
-		case executorpb.Event_ACKNOWLEDGED:
+		case pb.Event_ACKNOWLEDGED:
 			c.acknowledged(ev.GetAcknowledged())
-		case executorpb.Event_LAUNCH:
+		case pb.Event_LAUNCH:
 			c.rememberTasks(ev.GetLaunch().GetTask())
-		case executorpb.Event_LAUNCH_GROUP:
+		case pb.Event_LAUNCH_GROUP:
 			c.rememberTasks(ev.GetLaunchGroup().GetTaskGroup().GetTasks()...)
 		}
 		select {
@@ -174,7 +180,7 @@ func (c *Client) subscribe(ctx context.Context) (bool, error) {
 	}
 }
 
-func (c *Client) rememberTasks(tasks ...*mesospb.TaskInfo) {
+func (c *client) rememberTasks(tasks ...*pb.TaskInfo) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, t := range tasks {
@@ -184,7 +190,7 @@ func (c *Client) rememberTasks(tasks ...*mesospb.TaskInfo) {
 
 // acknowledged forgets an acknowledged update (and its task, which the
 // agent then surely knows).
-func (c *Client) acknowledged(ack *executorpb.Event_Acknowledged) {
+func (c *client) acknowledged(ack *pb.Event_Acknowledged) {
 	c.mu.Lock()
 	for i, u := range c.updates {
 		if bytes.Equal(u.GetStatus().GetUuid(), ack.GetUuid()) {
@@ -201,7 +207,7 @@ func (c *Client) acknowledged(ack *executorpb.Event_Acknowledged) {
 }
 
 // Unacknowledged is the number of updates the agent has not acknowledged.
-func (c *Client) Unacknowledged() int {
+func (c *client) Unacknowledged() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return len(c.updates)
@@ -209,38 +215,38 @@ func (c *Client) Unacknowledged() int {
 
 // Update sends a task status (the client fills source, executor, uuid
 // and timestamp) and keeps it until acknowledged.
-func (c *Client) Update(status *mesospb.TaskStatus) {
-	status.Source = mesospb.TaskStatus_SOURCE_EXECUTOR.Enum()
-	status.ExecutorId = &mesospb.ExecutorID{Value: proto.String(c.env.ExecutorID)}
+func (c *client) Update(status *pb.TaskStatus) {
+	status.Source = pb.TaskStatus_SOURCE_EXECUTOR.Enum()
+	status.ExecutorId = &pb.ExecutorID{Value: proto.String(c.env.ExecutorID)}
 	status.Uuid = uuid.New().Bytes()
 	if status.Timestamp == nil {
 		status.Timestamp = proto.Float64(float64(time.Now().UnixNano()) / 1e9)
 	}
-	u := &executorpb.Call_Update{Status: status}
+	u := &pb.Call_Update{Status: status}
 	c.mu.Lock()
 	c.updates = append(c.updates, u)
 	c.mu.Unlock()
-	call := c.newCall(executorpb.Call_UPDATE)
+	call := c.newCall(pb.Call_UPDATE)
 	call.Update = u
 	c.enqueue(call)
 }
 
 // Message sends data to the executor's scheduler.
-func (c *Client) Message(data []byte) {
-	call := c.newCall(executorpb.Call_MESSAGE)
-	call.Message = &executorpb.Call_Message{Data: data}
+func (c *client) Message(data []byte) {
+	call := c.newCall(pb.Call_MESSAGE)
+	call.Message = &pb.Call_Message{Data: data}
 	c.enqueue(call)
 }
 
-func (c *Client) newCall(t executorpb.Call_Type) *executorpb.Call {
-	return &executorpb.Call{
+func (c *client) newCall(t pb.Call_Type) *pb.Call {
+	return &pb.Call{
 		Type:        t.Enum(),
-		FrameworkId: &mesospb.FrameworkID{Value: proto.String(c.env.FrameworkID)},
-		ExecutorId:  &mesospb.ExecutorID{Value: proto.String(c.env.ExecutorID)},
+		FrameworkId: &pb.FrameworkID{Value: proto.String(c.env.FrameworkID)},
+		ExecutorId:  &pb.ExecutorID{Value: proto.String(c.env.ExecutorID)},
 	}
 }
 
-func (c *Client) enqueue(call *executorpb.Call) {
+func (c *client) enqueue(call *pb.Call) {
 	select {
 	case c.calls <- call:
 	default:
@@ -251,7 +257,7 @@ func (c *Client) enqueue(call *executorpb.Call) {
 // sendCalls posts calls one after the other, so the agent sees updates in
 // order. A failed UPDATE stays unacknowledged and goes with the next
 // SUBSCRIBE.
-func (c *Client) sendCalls(ctx context.Context) {
+func (c *client) sendCalls(ctx context.Context) {
 	for {
 		select {
 		case <-ctx.Done():
@@ -264,7 +270,7 @@ func (c *Client) sendCalls(ctx context.Context) {
 	}
 }
 
-func (c *Client) post(ctx context.Context, call *executorpb.Call) error {
+func (c *client) post(ctx context.Context, call *pb.Call) error {
 	body, err := proto.Marshal(call)
 	if err != nil {
 		return err

@@ -12,8 +12,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/gomesos/mesos/core/agent/execmode"
-	"github.com/gomesos/mesos/core/proto/executorpb"
-	"github.com/gomesos/mesos/core/proto/mesospb"
+	"github.com/gomesos/mesos/core/proto/executorlitepb"
 )
 
 // defaultKillGracePeriod is the command executor's grace period when
@@ -33,13 +32,13 @@ type executor struct {
 	env     Env
 	environ []string
 	log     *slog.Logger
-	client  *Client
+	client  *client
 	work    chan func()
 
 	// switchUser: run the tasks of groups as their users.
 	switchUser bool
 
-	framework *mesospb.FrameworkInfo
+	framework *executorlitepb.FrameworkInfo
 	tasks     map[string]*runningTask
 	launched  bool
 	shutdown  bool
@@ -51,11 +50,11 @@ type executor struct {
 
 // runningTask is one task of the executor.
 type runningTask struct {
-	info  *mesospb.TaskInfo
+	info  *executorlitepb.TaskInfo
 	group []string // the task ids of its group (default executor)
 	dir   string
 	proc  *process
-	state mesospb.TaskState
+	state executorlitepb.TaskState
 
 	killing         bool
 	killedByHealth  bool
@@ -67,7 +66,7 @@ type runningTask struct {
 
 	health    *healthState
 	healthy   *bool
-	lastCheck *mesospb.CheckStatusInfo
+	lastCheck *executorlitepb.CheckStatusInfo
 	ended     bool
 }
 
@@ -80,7 +79,7 @@ func newExecutor(mode string, env Env, environ []string, log *slog.Logger) *exec
 	}
 	return &executor{
 		mode: mode, env: env, environ: environ, log: log, switchUser: switchUser,
-		client: NewClient(env, log),
+		client: newClient(env, log),
 		work:   make(chan func(), 256),
 		tasks:  map[string]*runningTask{},
 	}
@@ -137,12 +136,12 @@ func (x *executor) finished() (int, bool) {
 }
 
 // handle applies one event of the agent.
-func (x *executor) handle(ev *executorpb.Event) {
+func (x *executor) handle(ev *executorlitepb.Event) {
 	switch ev.GetType() {
-	case executorpb.Event_SUBSCRIBED:
+	case executorlitepb.Event_SUBSCRIBED:
 		x.framework = ev.GetSubscribed().GetFrameworkInfo()
 		x.log.Info("Subscribed executor", "agent", ev.GetSubscribed().GetAgentInfo().GetHostname())
-	case executorpb.Event_LAUNCH:
+	case executorlitepb.Event_LAUNCH:
 		t := ev.GetLaunch().GetTask()
 		if x.mode != execmode.Command {
 			x.fail(t, "The default executor runs task groups (LAUNCH_GROUP), not single tasks")
@@ -154,7 +153,7 @@ func (x *executor) handle(ev *executorpb.Event) {
 		}
 		x.launched = true
 		x.launch(t, nil, x.env.Directory, os.Stdout, os.Stderr)
-	case executorpb.Event_LAUNCH_GROUP:
+	case executorlitepb.Event_LAUNCH_GROUP:
 		tasks := ev.GetLaunchGroup().GetTaskGroup().GetTasks()
 		if x.mode != execmode.Default {
 			for _, t := range tasks {
@@ -163,33 +162,33 @@ func (x *executor) handle(ev *executorpb.Event) {
 			return
 		}
 		x.launchGroup(tasks)
-	case executorpb.Event_KILL:
+	case executorlitepb.Event_KILL:
 		x.kill(ev.GetKill().GetTaskId().GetValue(), ev.GetKill().GetKillPolicy())
-	case executorpb.Event_SHUTDOWN:
+	case executorlitepb.Event_SHUTDOWN:
 		x.log.Info("Shutting down")
 		x.shutdownTasks()
-	case executorpb.Event_MESSAGE:
+	case executorlitepb.Event_MESSAGE:
 		x.log.Info("Received a framework message", "bytes", len(ev.GetMessage().GetData()))
-	case executorpb.Event_ERROR:
+	case executorlitepb.Event_ERROR:
 		x.log.Error("Error from the agent", "message", ev.GetError().GetMessage())
-	case executorpb.Event_ACKNOWLEDGED, executorpb.Event_HEARTBEAT:
+	case executorlitepb.Event_ACKNOWLEDGED, executorlitepb.Event_HEARTBEAT:
 	default:
 		x.log.Warn("ignoring an unknown event", "type", ev.GetType().String())
 	}
 }
 
 // fail reports a task the executor will not run.
-func (x *executor) fail(t *mesospb.TaskInfo, message string) {
-	x.client.Update(&mesospb.TaskStatus{
+func (x *executor) fail(t *executorlitepb.TaskInfo, message string) {
+	x.client.Update(&executorlitepb.TaskStatus{
 		TaskId:  t.GetTaskId(),
-		State:   mesospb.TaskState_TASK_FAILED.Enum(),
+		State:   executorlitepb.TaskState_TASK_FAILED.Enum(),
 		Message: proto.String(message),
 	})
 }
 
 // launchGroup runs each task of a group in its own sandbox below the
 // executor's, tasks/<task id>, with its own stdout and stderr.
-func (x *executor) launchGroup(tasks []*mesospb.TaskInfo) {
+func (x *executor) launchGroup(tasks []*executorlitepb.TaskInfo) {
 	x.launched = true
 	var ids []string
 	for _, t := range tasks {
@@ -229,7 +228,7 @@ func sandboxFiles(dir string) (*os.File, *os.File, error) {
 
 // launch starts a task: TASK_STARTING, its command, TASK_RUNNING, then
 // its checks and its max_completion_time.
-func (x *executor) launch(ti *mesospb.TaskInfo, group []string, dir string, stdout, stderr *os.File) {
+func (x *executor) launch(ti *executorlitepb.TaskInfo, group []string, dir string, stdout, stderr *os.File) {
 	id := ti.GetTaskId().GetValue()
 	if x.tasks[id] != nil {
 		x.fail(ti, "Task "+id+" is already running")
@@ -237,9 +236,9 @@ func (x *executor) launch(ti *mesospb.TaskInfo, group []string, dir string, stdo
 	}
 	t := &runningTask{info: ti, group: group, dir: dir}
 	x.tasks[id] = t
-	x.update(t, mesospb.TaskState_TASK_STARTING, updateOptions{})
+	x.update(t, executorlitepb.TaskState_TASK_STARTING, updateOptions{})
 	if ti.Command == nil {
-		x.end(t, mesospb.TaskState_TASK_FAILED, updateOptions{message: "Task has no command"})
+		x.end(t, executorlitepb.TaskState_TASK_FAILED, updateOptions{message: "Task has no command"})
 		return
 	}
 	env := taskEnvironment(x.environ, ti.GetCommand(), map[string]string{"MESOS_SANDBOX": dir})
@@ -247,7 +246,7 @@ func (x *executor) launch(ti *mesospb.TaskInfo, group []string, dir string, stdo
 	proc, err := startProcess(ti.GetCommand(), startOptions{dir: dir, env: env, stdout: stdout, stderr: stderr, switchUser: switchUser})
 	if err != nil {
 		x.log.Error("failed to launch task", "task", id, "error", err)
-		x.end(t, mesospb.TaskState_TASK_FAILED, updateOptions{message: "Failed to launch task: " + err.Error()})
+		x.end(t, executorlitepb.TaskState_TASK_FAILED, updateOptions{message: "Failed to launch task: " + err.Error()})
 		return
 	}
 	t.proc = proc
@@ -255,7 +254,7 @@ func (x *executor) launch(ti *mesospb.TaskInfo, group []string, dir string, stdo
 	if ci := ti.GetCheck(); ci != nil {
 		t.lastCheck = checkStatus(ci.GetType(), nil)
 	}
-	x.update(t, mesospb.TaskState_TASK_RUNNING, updateOptions{})
+	x.update(t, executorlitepb.TaskState_TASK_RUNNING, updateOptions{})
 	x.startChecks(t, env)
 	if mct := ti.GetMaxCompletionTime(); mct != nil {
 		t.completion = time.AfterFunc(time.Duration(mct.GetNanoseconds()), func() {
@@ -314,7 +313,7 @@ func (x *executor) healthResult(t *runningTask, r probeResult) {
 		x.log.Info("Health check failed", "task", t.info.GetTaskId().GetValue(), "consecutive_failures", t.health.failures, "error", r.err)
 	}
 	t.healthy = healthy
-	x.update(t, t.state, updateOptions{reason: mesospb.TaskStatus_REASON_TASK_HEALTH_CHECK_STATUS_UPDATED.Enum()})
+	x.update(t, t.state, updateOptions{reason: executorlitepb.TaskStatus_REASON_TASK_HEALTH_CHECK_STATUS_UPDATED.Enum()})
 	if kill {
 		x.log.Info("Killing the task after too many failed health checks", "task", t.info.GetTaskId().GetValue())
 		t.killedByHealth = true
@@ -332,12 +331,12 @@ func (x *executor) checkResult(t *runningTask, r probeResult) {
 		return
 	}
 	t.lastCheck = s
-	x.update(t, t.state, updateOptions{reason: mesospb.TaskStatus_REASON_TASK_CHECK_STATUS_UPDATED.Enum()})
+	x.update(t, t.state, updateOptions{reason: executorlitepb.TaskStatus_REASON_TASK_CHECK_STATUS_UPDATED.Enum()})
 }
 
 // kill kills a task with the grace period of the kill (override), else of
 // the task's kill policy, else the default.
-func (x *executor) kill(taskID string, override *mesospb.KillPolicy) {
+func (x *executor) kill(taskID string, override *executorlitepb.KillPolicy) {
 	t := x.tasks[taskID]
 	if t == nil || t.ended {
 		x.log.Warn("Ignoring kill of a task that is not running", "task", taskID)
@@ -374,8 +373,8 @@ func (x *executor) killTask(t *runningTask, grace time.Duration) {
 	if t.stopChecks != nil {
 		t.stopChecks()
 	}
-	if x.capable(mesospb.FrameworkInfo_Capability_TASK_KILLING_STATE) {
-		x.update(t, mesospb.TaskState_TASK_KILLING, updateOptions{})
+	if x.capable(executorlitepb.FrameworkInfo_Capability_TASK_KILLING_STATE) {
+		x.update(t, executorlitepb.TaskState_TASK_KILLING, updateOptions{})
 	}
 	x.log.Info("Sending SIGTERM to the task's processes", "task", id, "pid", t.proc.pid, "grace_period", grace)
 	t.proc.signal(syscall.SIGTERM)
@@ -404,16 +403,16 @@ func (x *executor) shutdownTasks() {
 func (x *executor) reaped(t *runningTask) {
 	ws := t.proc.status
 	opts := updateOptions{message: "Command " + describeStatus(ws)}
-	state := mesospb.TaskState_TASK_FAILED
+	state := executorlitepb.TaskState_TASK_FAILED
 	switch {
 	case t.proc.err != nil:
 		opts.message = "Failed to get exit status for Command: " + t.proc.err.Error()
 	case ws.Exited() && ws.ExitStatus() == 0:
-		state = mesospb.TaskState_TASK_FINISHED
+		state = executorlitepb.TaskState_TASK_FINISHED
 	case t.killedByTimeout:
-		opts.reason = mesospb.TaskStatus_REASON_MAX_COMPLETION_TIME_REACHED.Enum()
+		opts.reason = executorlitepb.TaskStatus_REASON_MAX_COMPLETION_TIME_REACHED.Enum()
 	case t.killing:
-		state = mesospb.TaskState_TASK_KILLED
+		state = executorlitepb.TaskState_TASK_KILLED
 	}
 	if t.killedByHealth {
 		t.healthy = proto.Bool(false)
@@ -422,7 +421,7 @@ func (x *executor) reaped(t *runningTask) {
 	x.end(t, state, opts)
 	// A task of a group that did not finish takes its group down, as
 	// Mesos's default executor does.
-	if state != mesospb.TaskState_TASK_FINISHED {
+	if state != executorlitepb.TaskState_TASK_FINISHED {
 		for _, other := range t.group {
 			if o := x.tasks[other]; o != nil && !o.ended && !o.killing {
 				x.log.Info("Killing the rest of the task group", "task", other, "because", t.info.GetTaskId().GetValue())
@@ -433,7 +432,7 @@ func (x *executor) reaped(t *runningTask) {
 }
 
 // end sends a task's terminal update and stops everything of it.
-func (x *executor) end(t *runningTask, state mesospb.TaskState, opts updateOptions) {
+func (x *executor) end(t *runningTask, state executorlitepb.TaskState, opts updateOptions) {
 	t.ended = true
 	if t.stopChecks != nil {
 		t.stopChecks()
@@ -449,14 +448,14 @@ func (x *executor) end(t *runningTask, state mesospb.TaskState, opts updateOptio
 
 // updateOptions are the optional parts of an update.
 type updateOptions struct {
-	reason  *mesospb.TaskStatus_Reason
+	reason  *executorlitepb.TaskStatus_Reason
 	message string
 }
 
 // update sends a task's status, with its latest check status and health.
-func (x *executor) update(t *runningTask, state mesospb.TaskState, opts updateOptions) {
+func (x *executor) update(t *runningTask, state executorlitepb.TaskState, opts updateOptions) {
 	t.state = state
-	status := &mesospb.TaskStatus{
+	status := &executorlitepb.TaskStatus{
 		TaskId:      t.info.GetTaskId(),
 		State:       state.Enum(),
 		Reason:      opts.reason,
@@ -469,8 +468,8 @@ func (x *executor) update(t *runningTask, state mesospb.TaskState, opts updateOp
 	x.client.Update(status)
 }
 
-func (x *executor) capable(c mesospb.FrameworkInfo_Capability_Type) bool {
-	return hasCapability(x.framework, c)
+func (x *executor) capable(c executorlitepb.FrameworkInfo_Capability_Type) bool {
+	return liteHasCapability(x.framework, c)
 }
 
 func (x *executor) taskIDs() []string {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/gomesos/mesos/core/agent/execmode"
 	"github.com/gomesos/mesos/core/httpapi"
+	"github.com/gomesos/mesos/core/proto/executorlitepb"
 	"github.com/gomesos/mesos/core/proto/executorpb"
 	"github.com/gomesos/mesos/core/proto/mesospb"
 )
@@ -48,15 +49,15 @@ func TestParseEnv(t *testing.T) {
 }
 
 func TestCommandArgvAndStatus(t *testing.T) {
-	path, argv, err := commandArgv(&mesospb.CommandInfo{Value: proto.String("echo hi")})
+	path, argv, err := commandArgv(&executorlitepb.CommandInfo{Value: proto.String("echo hi")})
 	if err != nil || path != "/bin/sh" || strings.Join(argv, "|") != "/bin/sh|-c|echo hi" {
 		t.Errorf("shell: %s %v %v", path, argv, err)
 	}
-	path, argv, _ = commandArgv(&mesospb.CommandInfo{Value: proto.String("/bin/echo"), Shell: proto.Bool(false), Arguments: []string{"echo", "a"}})
+	path, argv, _ = commandArgv(&executorlitepb.CommandInfo{Value: proto.String("/bin/echo"), Shell: proto.Bool(false), Arguments: []string{"echo", "a"}})
 	if path != "/bin/echo" || strings.Join(argv, "|") != "echo|a" {
 		t.Errorf("argv: %s %v", path, argv)
 	}
-	if _, _, err := commandArgv(&mesospb.CommandInfo{Shell: proto.Bool(false)}); err == nil {
+	if _, _, err := commandArgv(&executorlitepb.CommandInfo{Shell: proto.Bool(false)}); err == nil {
 		t.Error("empty executable accepted")
 	}
 	if s := describeStatus(syscall.WaitStatus(3 << 8)); s != "exited with status 3" {
@@ -69,7 +70,7 @@ func TestCommandArgvAndStatus(t *testing.T) {
 
 func TestHealthState(t *testing.T) {
 	start := time.Now()
-	h := &healthState{check: &mesospb.HealthCheck{GracePeriodSeconds: proto.Float64(10), ConsecutiveFailures: proto.Uint32(2)},
+	h := &healthState{check: &executorlitepb.HealthCheck{GracePeriodSeconds: proto.Float64(10), ConsecutiveFailures: proto.Uint32(2)},
 		start: start, initializing: true}
 	fail, ok := probeResult{}, probeResult{ok: true}
 	if healthy, _ := h.result(fail, start.Add(time.Second)); healthy != nil {

@@ -4,15 +4,19 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/gomesos/mesos/core/proto/executorlitepb"
 	"github.com/gomesos/mesos/core/proto/mesospb"
 )
+
+// unacknowledger is the client of either executor (client, Client).
+type unacknowledger interface{ Unacknowledged() int }
 
 // readyToExit says whether an executor whose tasks are over may exit, and
 // with which code: once the agent acknowledged every update, or at once
 // (code 1) when the client gave up on the agent, or after a minute (the
 // recovery timeout when checkpointing) with updates still
 // unacknowledged. doneAt is when the work was first seen over.
-func readyToExit(doneAt *time.Time, client *Client, env Env, clientGone bool, log *slog.Logger) (int, bool) {
+func readyToExit(doneAt *time.Time, client unacknowledger, env Env, clientGone bool, log *slog.Logger) (int, bool) {
 	if clientGone {
 		return 1, true
 	}
@@ -33,8 +37,20 @@ func readyToExit(doneAt *time.Time, client *Client, env Env, clientGone bool, lo
 	return 0, false
 }
 
-// hasCapability reports whether the framework declared the capability.
+// hasCapability reports whether the framework declared the capability
+// (the docker executor's full FrameworkInfo).
 func hasCapability(fw *mesospb.FrameworkInfo, c mesospb.FrameworkInfo_Capability_Type) bool {
+	for _, have := range fw.GetCapabilities() {
+		if have.GetType() == c {
+			return true
+		}
+	}
+	return false
+}
+
+// liteHasCapability is hasCapability for the command and default
+// executors' FrameworkInfo.
+func liteHasCapability(fw *executorlitepb.FrameworkInfo, c executorlitepb.FrameworkInfo_Capability_Type) bool {
 	for _, have := range fw.GetCapabilities() {
 		if have.GetType() == c {
 			return true

@@ -11,7 +11,7 @@ import (
 	"syscall"
 
 	"github.com/gomesos/mesos/core/agent/execmode"
-	"github.com/gomesos/mesos/core/proto/mesospb"
+	"github.com/gomesos/mesos/core/proto/executorlitepb"
 )
 
 // process is a task's command, run in its own process group so that a
@@ -37,7 +37,7 @@ type startOptions struct {
 // commandArgv is Mesos's reading of a CommandInfo: a shell command runs
 // under /bin/sh -c; otherwise value is the program and arguments its
 // whole argv (argv[0] included), or just the program.
-func commandArgv(c *mesospb.CommandInfo) (path string, argv []string, err error) {
+func commandArgv(c *executorlitepb.CommandInfo) (path string, argv []string, err error) {
 	if c.GetValue() == "" {
 		if c.GetShell() {
 			return "", nil, errors.New("shell command is not specified")
@@ -55,7 +55,7 @@ func commandArgv(c *mesospb.CommandInfo) (path string, argv []string, err error)
 
 // taskEnvironment is the executor's environment (without its own mode
 // variable) with the command's variables over it.
-func taskEnvironment(base []string, c *mesospb.CommandInfo, overrides map[string]string) []string {
+func taskEnvironment(base []string, c *executorlitepb.CommandInfo, overrides map[string]string) []string {
 	env := map[string]string{}
 	var order []string
 	set := func(k, v string) {
@@ -70,7 +70,7 @@ func taskEnvironment(base []string, c *mesospb.CommandInfo, overrides map[string
 		}
 	}
 	for _, v := range c.GetEnvironment().GetVariables() {
-		if v.GetType() == mesospb.Environment_Variable_SECRET {
+		if v.GetType() == executorlitepb.Environment_Variable_SECRET {
 			continue
 		}
 		set(v.GetName(), v.GetValue())
@@ -86,7 +86,7 @@ func taskEnvironment(base []string, c *mesospb.CommandInfo, overrides map[string
 }
 
 // startProcess starts a task's command.
-func startProcess(c *mesospb.CommandInfo, opts startOptions) (*process, error) {
+func startProcess(c *executorlitepb.CommandInfo, opts startOptions) (*process, error) {
 	path, argv, err := commandArgv(c)
 	if err != nil {
 		return nil, err
