@@ -3,6 +3,7 @@ package wasm
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -148,8 +149,8 @@ func BenchmarkAllocatorCycle(b *testing.B) {
 		{"drf", func() allocator.Allocator { return hierarchical.New() }, drfPkg},
 	}
 	for _, p := range policies {
-		for _, runtime := range []string{"builtin", "wasm", "wasm-rust", "wasm-uninterruptible"} {
-			if runtime == "wasm-rust" && p.name != "binpack" {
+		for _, runtime := range []string{"builtin", "wasm", "wasm-rust", "wasm-uninterruptible", "wasm-rust-uninterruptible"} {
+			if strings.HasPrefix(runtime, "wasm-rust") && p.name != "binpack" {
 				continue // only bin-packing has a Rust twin (rust_guest_test.go)
 			}
 			b.Run(fmt.Sprintf("%s/%s/agents=%d/frameworks=%d", p.name, runtime, agents, frameworks), func(b *testing.B) {
@@ -157,8 +158,9 @@ func BenchmarkAllocatorCycle(b *testing.B) {
 				switch runtime {
 				case "builtin":
 					a = p.builtin()
-				case "wasm-rust":
-					a = load(b, newLoader(b, Config{}), modules.Spec{File: rustGuest(b), CallTimeout: 10 * time.Minute}).
+				case "wasm-rust", "wasm-rust-uninterruptible":
+					cfg := Config{Uninterruptible: runtime == "wasm-rust-uninterruptible"}
+					a = load(b, newLoader(b, cfg), modules.Spec{File: rustGuest(b), CallTimeout: 10 * time.Minute}).
 						Impl.(allocator.Allocator)
 				default:
 					cfg := Config{Uninterruptible: runtime == "wasm-uninterruptible"}
