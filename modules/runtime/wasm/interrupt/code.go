@@ -36,16 +36,18 @@ func instrumentCode(s section, l *layout) ([]byte, error) {
 }
 
 // appendCheck appends the check of the package documentation: count a
-// unit of fuel down, refilling it from yield when it is out.
+// unit of fuel down, refilling it from yield when it runs out. The
+// decrement comes first so that the compiler reuses the value it stored
+// for the test: one load and one store per check.
 func appendCheck(b []byte, fuel, yield uint32) []byte {
+	b = appendU32(append(b, opGlobalGet), fuel)
+	b = append(b, opI32Const, 0x01, opI32Sub)
+	b = appendU32(append(b, opGlobalSet), fuel)
 	b = appendU32(append(b, opGlobalGet), fuel)
 	b = append(b, opI32Eqz, opIf, blockTypeNone, opCall)
 	b = appendU32(b, yield)
 	b = appendU32(append(b, opGlobalSet), fuel)
-	b = append(b, opEnd)
-	b = appendU32(append(b, opGlobalGet), fuel)
-	b = append(b, opI32Const, 0x01, opI32Sub)
-	return appendU32(append(b, opGlobalSet), fuel)
+	return append(b, opEnd)
 }
 
 // instrumentBody appends to out the function body r holds with a check

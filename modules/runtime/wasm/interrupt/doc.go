@@ -13,15 +13,15 @@
 // return along a path that passes no loop start, it inserts
 //
 //	global.get $fuel
+//	i32.const 1
+//	i32.sub
+//	global.set $fuel
+//	global.get $fuel
 //	i32.eqz
 //	if
 //	  call $yield
 //	  global.set $fuel
 //	end
-//	global.get $fuel
-//	i32.const 1
-//	i32.sub
-//	global.set $fuel
 //
 // So every Fuel checks the guest calls the host's yield, which checks the
 // call's deadline and context: it refills the fuel (returns Fuel) to go

@@ -25,7 +25,7 @@ const Fuel = 1 << 14
 
 // Version names the instrumentation, for caches of instrumented modules:
 // it changes whenever Instrument's output for a given input would.
-const Version = "interrupt-v3"
+const Version = "interrupt-v4"
 
 // Section ids (WebAssembly 2.0).
 const (

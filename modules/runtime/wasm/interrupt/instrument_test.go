@@ -118,7 +118,7 @@ func TestYieldStopsLoop(t *testing.T) {
 	h := &host{}
 	mod := instantiate(t, out, h)
 	// count's loop starts n times: n checks, and a yield at the check that
-	// finds the fuel out: the (Fuel+1)th, (2 Fuel+1)th...
+	// uses the last of the fuel: the Fuel-th, the 2 Fuel-th...
 	if _, err := mod.ExportedFunction("count").Call(context.Background(), 3*Fuel+1); err != nil {
 		t.Fatal(err)
 	}
@@ -194,7 +194,7 @@ func TestInstrumentCountsImportedGlobals(t *testing.T) {
 	secs, _ := sections(out)
 	for _, s := range secs {
 		// global.get 2; i32.eqz; if; call 0 (the yield); global.set 2; end
-		if s.id == secCode && !bytes.Contains(s.content, []byte{0x23, 0x02, 0x45, 0x04, 0x40, 0x10, 0x00, 0x24, 0x02, 0x0b}) {
+		if s.id == secCode && !bytes.Contains(s.content, []byte{0x23, 0x02, 0x45, 0x04, 0x40, 0x10, 0x00, 0x24, 0x02, 0x0b, 0x0b}) {
 			t.Errorf("code %x does not check global 2", s.content)
 		}
 	}
