@@ -115,8 +115,10 @@ modules-rust:
 	  echo "modules-rust: skipped: $(RUSTC_WASM) has no wasm32-unknown-unknown target (apt-get install rustc libstd-rust-dev-wasm32)"; \
 	else \
 	  mkdir -p $(BIN)/modules && \
-	  echo "$(RUSTC_WASM) ... -o $(BIN)/modules/binpack-allocator-rs.wasm sdk/examples/wasm-rust/binpack-allocator/src/lib.rs" && \
-	  $(RUSTC_WASM) $(RUST_WASM_FLAGS) -o $(BIN)/modules/binpack-allocator-rs.wasm sdk/examples/wasm-rust/binpack-allocator/src/lib.rs; \
+	  for m in binpack-allocator label-hook; do \
+	    echo "$(RUSTC_WASM) ... -o $(BIN)/modules/$$m-rs.wasm sdk/examples/wasm-rust/$$m/src/lib.rs" && \
+	    $(RUSTC_WASM) $(RUST_WASM_FLAGS) -o $(BIN)/modules/$$m-rs.wasm sdk/examples/wasm-rust/$$m/src/lib.rs || exit 1; \
+	  done; \
 	fi
 
 clean:

@@ -19,7 +19,7 @@ import (
 )
 
 // BenchmarkHookCall: one call of a label decorator, built in and as
-// WASM. "trivial" is an empty request answered "no change" (the module
+// WASM (the Go example, and its twin in Rust: "wasm-rust"). "trivial" is an empty request answered "no change" (the module
 // has no labels to add): the cost of a call itself. "labels" adds two
 // labels to a task that has two. "builtin+proto" is the built-in hook
 // with the request and response encoded and decoded as the ABI does, the
@@ -51,8 +51,12 @@ func BenchmarkHookCall(b *testing.B) {
 			"builtin+proto":        func(*testing.B) hook.Hook { return protoHook{builtin} },
 			"wasm":                 wasmHook(Config{}),
 			"wasm-uninterruptible": wasmHook(Config{Uninterruptible: true}),
+			"wasm-rust": func(b *testing.B) hook.Hook {
+				return load(b, newLoader(b, Config{}), modules.Spec{File: rustExample(b, "label-hook"), Parameters: params[name]}).
+					Impl.(hook.Hook)
+			},
 		}
-		for _, runtime := range []string{"builtin", "builtin+proto", "wasm", "wasm-uninterruptible"} {
+		for _, runtime := range []string{"builtin", "builtin+proto", "wasm", "wasm-uninterruptible", "wasm-rust"} {
 			b.Run(name+"/"+runtime, func(b *testing.B) {
 				h := hooks[runtime](b)
 				ctx := context.Background()
@@ -273,6 +277,7 @@ func BenchmarkLoad(b *testing.B) {
 		{"label-hook", func(tb testing.TB) string { return guest(tb, "./sdk/examples/wasm/label-hook") }},
 		{"binpack-allocator", func(tb testing.TB) string { return guest(tb, "./sdk/examples/wasm/binpack-allocator") }},
 		{"binpack-allocator-rs", rustGuest},
+		{"label-hook-rs", func(tb testing.TB) string { return rustExample(tb, "label-hook") }},
 	}
 	for _, g := range guests {
 		b.Run(g.name+"/restart", func(b *testing.B) {

@@ -23,59 +23,76 @@ import (
 	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
-// The bin-packing allocator written in Rust with no crates
-// (sdk/examples/wasm-rust/binpack-allocator): proof that a module need
-// not come from the Go SDK. The tests build it from source, once per test
-// binary, with the compiler `make modules-rust` uses: $RUSTC_WASM, else
-// Debian's /usr/bin/rustc (apt-get install rustc libstd-rust-dev-wasm32).
-// Without a rustc that has the wasm32-unknown-unknown target they skip.
-const rustBinpackDir = "sdk/examples/wasm-rust/binpack-allocator"
+// The examples written in Rust with no crates (sdk/examples/wasm-rust):
+// proof that a module need not come from the Go SDK. The tests build them
+// from source, once per test binary, with the compiler `make
+// modules-rust` uses: $RUSTC_WASM, else Debian's /usr/bin/rustc (apt-get
+// install rustc libstd-rust-dev-wasm32). Without a rustc that has the
+// wasm32-unknown-unknown target they skip.
+const rustExamplesDir = "sdk/examples/wasm-rust"
 
-var rustBuild struct {
+// rustBuild is one example's build.
+type rustBuild struct {
 	once sync.Once
 	path string
 	err  error
 	skip bool
 }
 
+var rustBuilds = struct {
+	mu sync.Mutex
+	m  map[string]*rustBuild
+}{m: map[string]*rustBuild{}}
+
 // rustFlags are the Makefile's RUST_WASM_FLAGS.
 var rustFlags = []string{"--edition", "2021", "--target", "wasm32-unknown-unknown", "--crate-type", "cdylib",
 	"-C", "opt-level=3", "-C", "panic=abort", "-C", "lto=fat", "-C", "codegen-units=1", "-C", "strip=debuginfo"}
 
-// rustGuest returns the path of the Rust bin-packing module, built into
-// the test binary's temporary directory; it skips the test if there is
-// no Rust compiler for wasm32-unknown-unknown.
-func rustGuest(t testing.TB) string {
+// rustGuest returns the path of the Rust bin-packing module.
+func rustGuest(t testing.TB) string { return rustExample(t, "binpack-allocator") }
+
+// rustExample returns the path of the Rust example in
+// sdk/examples/wasm-rust/<name>, built into the test binary's temporary
+// directory; it skips the test if there is no Rust compiler for
+// wasm32-unknown-unknown.
+func rustExample(t testing.TB, name string) string {
 	t.Helper()
-	rustBuild.once.Do(func() {
+	rustBuilds.mu.Lock()
+	rb := rustBuilds.m[name]
+	if rb == nil {
+		rb = &rustBuild{}
+		rustBuilds.m[name] = rb
+	}
+	rustBuilds.mu.Unlock()
+	rb.once.Do(func() {
 		rustc := os.Getenv("RUSTC_WASM")
 		if rustc == "" {
 			rustc = "/usr/bin/rustc"
 		}
 		out, err := exec.Command(rustc, "--print", "target-libdir", "--target", "wasm32-unknown-unknown").Output()
 		if err != nil {
-			rustBuild.skip, rustBuild.err = true, fmt.Errorf("Rust WASM module not built: no %s (apt-get install rustc libstd-rust-dev-wasm32, or set RUSTC_WASM): %v", rustc, err)
+			rb.skip, rb.err = true, fmt.Errorf("Rust WASM module not built: no %s (apt-get install rustc libstd-rust-dev-wasm32, or set RUSTC_WASM): %v", rustc, err)
 			return
 		}
 		if _, err := os.Stat(strings.TrimSpace(string(out))); err != nil {
-			rustBuild.skip, rustBuild.err = true, fmt.Errorf("Rust WASM module not built: %s has no wasm32-unknown-unknown standard library (apt-get install libstd-rust-dev-wasm32)", rustc)
+			rb.skip, rb.err = true, fmt.Errorf("Rust WASM module not built: %s has no wasm32-unknown-unknown standard library (apt-get install libstd-rust-dev-wasm32)", rustc)
 			return
 		}
-		rustBuild.path = filepath.Join(guests.dir, "binpack-allocator-rs.wasm")
-		args := append(append([]string{}, rustFlags...), "-o", rustBuild.path, filepath.Join(rustBinpackDir, "src", "lib.rs"))
+		rb.path = filepath.Join(guests.dir, name+"-rs.wasm")
+		args := append(append([]string{}, rustFlags...), "-o", rb.path, filepath.Join(rustExamplesDir, name, "src", "lib.rs"))
 		cmd := exec.Command(rustc, args...)
 		cmd.Dir = repoRoot(t)
 		if out, err := cmd.CombinedOutput(); err != nil {
-			rustBuild.err = fmt.Errorf("building the Rust module: %v\n%s", err, out)
+			rb.err = fmt.Errorf("building the Rust module %s: %v\n%s", name, err, out)
 		}
 	})
-	if rustBuild.skip {
-		t.Skip(rustBuild.err)
+	if rb.skip {
+		t.Skip(rb.err)
 	}
-	if rustBuild.err != nil {
-		t.Fatal(rustBuild.err)
+	if rb.err != nil {
+		t.Fatal(rb.err)
 	}
-	return rustBuild.path
+	return rb.path
 }
 
 // The allocator conformance suite against the Rust module, as against

@@ -3,6 +3,9 @@
 //! Every read is bounds-checked and returns an error instead of panicking
 //! (a panic in wasm32-unknown-unknown is a trap the host reports as a
 //! crash, and bad bytes are the host's mistake, not ours).
+//!
+//! Shared by the Rust examples, each of which uses only some of it.
+#![allow(dead_code)]
 
 pub type Result<T> = std::result::Result<T, String>;
 
