@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"net"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -15,6 +17,10 @@ import (
 func TestRun(t *testing.T) {
 	work := t.TempDir()
 	w := "--work_dir=" + work
+	keyFile := filepath.Join(t.TempDir(), "jwt.key")
+	if err := os.WriteFile(keyFile, []byte("secret"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name      string
 		args, env []string
@@ -55,8 +61,12 @@ func TestRun(t *testing.T) {
 			stderr: "Only one of --modules or --modules_dir"},
 		{name: "unknown container logger", args: []string{"--master=127.0.0.1:1", w, "--port=0", "--container_logger=org_nope"}, code: 1,
 			stderr: "--container_logger: unknown container logger 'org_nope'"},
-		{name: "executor authentication refused", args: []string{"--master=127.0.0.1:1", w, "--port=0", "--authenticate_http_executors"}, code: 1,
-			stderr: "--authenticate_http_executors is not supported yet"},
+		{name: "executor authentication without a key", args: []string{"--master=127.0.0.1:1", w, "--port=0", "--authenticate_http_executors"}, code: 1,
+			stderr: "--jwt_secret_key must be specified when --authenticate_http_executors is set to true"},
+		{name: "executor authentication", args: []string{"--master=127.0.0.1:1", w, "--port=0", "--authenticate_http_executors",
+			"--jwt_secret_key=" + keyFile}, code: 0, stderr: "flags.jwt_secret_key=" + keyFile},
+		{name: "executor key unreadable", args: []string{"--master=127.0.0.1:1", w, "--port=0", "--jwt_secret_key=" + work + "/none"}, code: 1,
+			stderr: "failed to read the file specified by --jwt_secret_key"},
 		{name: "acls", args: []string{"--master=127.0.0.1:1", w, "--port=0", `--acls={"permissive": false}`}, code: 0,
 			stderr: "authorizing requests"},
 		{name: "http authentication without credentials", args: []string{"--master=127.0.0.1:1", w, "--port=0", "--authenticate_http_readonly"}, code: 1,

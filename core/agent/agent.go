@@ -96,6 +96,9 @@ type Agent struct {
 	// mods are the agent's modules (isolators, resource estimator, QoS
 	// controller, container logger, hooks).
 	mods *agentModules
+	// execAuth signs and checks executors' tokens; nil without
+	// --jwt_secret_key (executor_auth.go).
+	execAuth *executorAuth
 
 	containerizer containerRuntime
 	fetcher       *fetcher.Fetcher
@@ -188,12 +191,17 @@ func New(cfg Config) (*Agent, error) {
 		cfg.ExecutorBinary = helpers.executor
 	}
 
+	execAuth, err := newExecutorAuth(&cfg, cfg.Logger.With("component", "agent"))
+	if err != nil {
+		return nil, err
+	}
 	mods, err := loadModules(context.Background(), &cfg, cfg.Logger.With("component", "agent"))
 	if err != nil {
 		return nil, err
 	}
 	a := &Agent{
 		mods:       mods,
+		execAuth:   execAuth,
 		cfg:        cfg,
 		helpers:    helpers,
 		verbosity:  verbosity,
@@ -345,6 +353,8 @@ func (a *Agent) PID() string { return a.pid }
 func (a *Agent) Run(ctx context.Context) error {
 	defer close(a.done)
 	defer close(a.stopped)
+	// Its connections to the master (and fetches) end with the agent.
+	defer a.cfg.HTTPClient.CloseIdleConnections()
 	a.startTime = time.Now()
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- a.server.Serve(a.listener) }()

@@ -45,6 +45,12 @@ func (a *Agent) authenticated(required bool, realm string, h http.Handler) http.
 		return h
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if next, done := a.executorBearer(w, r, realm); done {
+			if next != nil {
+				h.ServeHTTP(w, next)
+			}
+			return
+		}
 		resp, err := a.mods.authenticate(r, realm)
 		switch {
 		case err != nil:

@@ -31,7 +31,7 @@ func (a *Agent) authorize(ctx context.Context, action authorizer.Action, object 
 		return true, nil
 	}
 	resp, err := az.Authorized(ctx, &authorizer.AuthorizedRequest{
-		Subject: authorizer.Principal(principalOf(ctx)), Action: action, Object: object,
+		Subject: subjectOf(ctx), Action: action, Object: object,
 	})
 	if err != nil {
 		a.log.Warn("authorization failed; denying", "action", action.String(), "principal", principalOf(ctx), "error", err)

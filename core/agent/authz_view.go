@@ -112,7 +112,7 @@ func (a *Agent) approve(ctx context.Context, action authorizer.Action, objects [
 	if len(objects) == 0 {
 		return out
 	}
-	req := &authorizer.ApproveObjectsRequest{Subject: authorizer.Principal(principalOf(ctx)), Action: action, Objects: objects}
+	req := &authorizer.ApproveObjectsRequest{Subject: subjectOf(ctx), Action: action, Objects: objects}
 	resp, err := a.mods.authorizer.ApproveObjects(ctx, req)
 	if err == nil {
 		err = authorizer.Check(req, resp)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/gomesos/mesos/builtin/isolator"
 	"github.com/gomesos/mesos/core/agent/containerizer"
+	"github.com/gomesos/mesos/core/agent/docker/engine"
 	"github.com/gomesos/mesos/core/proto/mesospb"
 	"github.com/gomesos/mesos/core/units"
 	"github.com/gomesos/mesos/core/zk"
@@ -189,6 +190,14 @@ type Config struct {
 	ACLs                      string
 	Authorizer                string
 
+	// Executor authentication (executor_auth.go): JWTSecretKey is
+	// --jwt_secret_key, the file whose contents sign the token each
+	// executor gets in MESOS_EXECUTOR_AUTHENTICATION_TOKEN;
+	// --authenticate_http_executors (which needs it) makes
+	// /api/v1/executor require that token.
+	AuthenticateHTTPExecutors bool
+	JWTSecretKey              string
+
 	// HTTPClient talks to the master and fetches URIs.
 	HTTPClient *http.Client
 	Logger     *slog.Logger
@@ -201,6 +210,8 @@ type DockerConfig struct {
 	RemoveDelay     time.Duration // --docker_remove_delay (6hrs)
 	KillOrphans     bool          // --docker_kill_orphans
 	MappedDirectory string        // --sandbox_directory (/mnt/mesos/sandbox)
+	// DefaultContainerDNS is --default_container_dns (nil: none).
+	DefaultContainerDNS *engine.ContainerDNS
 }
 
 // Recovery modes.
@@ -265,7 +276,7 @@ func (c *Config) setDefaults() {
 		c.Logger = slog.Default()
 	}
 	if c.HTTPClient == nil {
-		c.HTTPClient = &http.Client{}
+		c.HTTPClient = newHTTPClient()
 	}
 	if c.WorkDir != "" {
 		if abs, err := filepath.Abs(c.WorkDir); err == nil {
@@ -351,4 +362,17 @@ func (c *Config) masterURL() string {
 		}
 	}
 	return "http://" + standaloneMaster(c.Master)
+}
+
+// newHTTPClient is an agent's own client: http.DefaultClient's settings
+// with its own connection pool. Agents in one process (mesos-local) would
+// otherwise share http.DefaultTransport's 2 idle connections per host with
+// each other and with an in-process framework, closing a connection to
+// the master after most calls and dialing a new one for the next.
+func newHTTPClient() *http.Client {
+	t, ok := http.DefaultTransport.(*http.Transport)
+	if !ok {
+		return &http.Client{}
+	}
+	return &http.Client{Transport: t.Clone()}
 }

@@ -181,6 +181,8 @@ func (a *Agent) composeContainerizers(m *containerizer.Containerizer, l containe
 		MappedDirectory: d.MappedDirectory,
 		ExecutorBinary:  a.cfg.ExecutorBinary,
 		VolumePath:      a.volumePath,
+		DefaultDNS:      d.DefaultContainerDNS,
+		PreLaunch:       a.preLaunchDockerHook(),
 		Logger:          a.cfg.Logger.With("component", "docker-containerizer"),
 	})
 	if err != nil {

@@ -23,6 +23,10 @@ var errNotRecovered = errors.New("Agent has not finished recovery")
 // opens the executor's event stream; UPDATE, MESSAGE and HEARTBEAT answer
 // 202 Accepted.
 func (a *Agent) serveExecutor(w http.ResponseWriter, r *http.Request) {
+	claims, ok := a.authenticateExecutor(w, r) // executor_auth.go
+	if !ok {
+		return
+	}
 	var call executorpb.Call
 	if _, err := httpapi.DecodeRequest(r, &call, 0); err != nil {
 		httpapi.WriteError(w, err)
@@ -30,6 +34,9 @@ func (a *Agent) serveExecutor(w http.ResponseWriter, r *http.Request) {
 	}
 	if err := validateExecutorCall(&call); err != nil {
 		http.Error(w, "Failed to validate Executor::Call: "+err.Error(), http.StatusBadRequest)
+		return
+	}
+	if !a.executorCallAllowed(w, r, claims, &call) { // executor_auth.go
 		return
 	}
 	switch call.GetType() {

@@ -60,7 +60,7 @@ func (c *executorConn) pump(ctx context.Context, out *httpapi.Stream, heartbeat 
 	for {
 		select {
 		case ev := <-c.events:
-			if out.Send(ev) != nil {
+			if c.writeQueued(out, ev) != nil {
 				return false
 			}
 		case <-tick.C:
@@ -82,6 +82,32 @@ func (c *executorConn) pump(ctx context.Context, out *httpapi.Stream, heartbeat 
 			}
 		}
 	}
+}
+
+// maxEventsPerFlush bounds the events pump writes before it flushes.
+const maxEventsPerFlush = 64
+
+// writeQueued writes ev and the events already queued behind it (up to
+// maxEventsPerFlush) and flushes them together: one write to the
+// executor's connection for an acknowledgement and the next launch. It
+// never waits for more.
+func (c *executorConn) writeQueued(out *httpapi.Stream, ev proto.Message) error {
+	if err := out.Write(ev); err != nil {
+		return err
+	}
+	for n := 1; n < maxEventsPerFlush; n++ {
+		select {
+		case next := <-c.events:
+			if err := out.Write(next); err != nil {
+				return err
+			}
+			continue
+		default:
+		}
+		break
+	}
+	out.Flush()
+	return nil
 }
 
 // send queues an event for the executor if it is connected.

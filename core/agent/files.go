@@ -43,10 +43,8 @@ func (a *Agent) sandboxPaths(e *executor) []string {
 
 // attachSandbox makes an executor's sandbox visible through the files API.
 func (a *Agent) attachSandbox(e *executor) {
-	for _, p := range a.sandboxPaths(e) {
-		if err := a.files.Attach(e.directory, p, a.sandboxAuthorizer(e)); err != nil {
-			a.log.Warn("failed to attach the sandbox to the files API", "path", p, "error", err)
-		}
+	if err := a.files.AttachAll(e.directory, a.sandboxPaths(e), a.sandboxAuthorizer(e)); err != nil {
+		a.log.Warn("failed to attach the sandbox to the files API", "path", e.directory, "error", err)
 	}
 }
 

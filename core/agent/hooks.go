@@ -5,8 +5,10 @@ import (
 
 	"google.golang.org/protobuf/proto"
 
+	"github.com/gomesos/mesos/core/agent/docker"
 	"github.com/gomesos/mesos/core/proto/mesospb"
 	"github.com/gomesos/mesos/core/resources"
+	"github.com/gomesos/mesos/modules/kinds/hook"
 )
 
 // The agent's hook points (--hooks, Mesos's HookManager calls in
@@ -18,9 +20,7 @@ import (
 //	slavePostFetchHook                                 fetch: the container's URIs fetched
 //	slaveTaskStatusDecorator                           statusUpdate: before it is checkpointed
 //	slaveRemoveExecutorHook                            removeExecutor
-//
-// slavePreLaunchDockerTaskExecutorDecorator is the Docker containerizer's;
-// it is not called yet (docs/COMPATIBILITY.md lists it as missing).
+//	slavePreLaunchDockerTaskExecutorDecorator          the Docker containerizer's launch
 //
 // The decorators of tasks and statuses run on the agent's loop, as Mesos
 // runs them on its actor, so that updates keep their order: a slow hook
@@ -85,6 +85,28 @@ func (a *Agent) decorateExecutorEnvironment(ctx context.Context, info *mesospb.E
 	}
 	out.Command.Environment = proto.CloneOf(env)
 	return out
+}
+
+// preLaunchDockerHook is the Docker containerizer's way to the
+// slavePreLaunchDockerTaskExecutorDecorator hooks (nil without hooks):
+// they are asked at once and their executor environments merged in
+// --hooks order. The task environment of Mesos's
+// DockerTaskExecutorPrepareInfo is not in hook.proto.
+func (a *Agent) preLaunchDockerHook() docker.PreLaunchFunc {
+	h := a.mods.hooks
+	if !h.Available() {
+		return nil
+	}
+	return func(ctx context.Context, req *docker.PreLaunchRequest) *mesospb.Environment {
+		return h.SlavePreLaunchDockerTaskExecutorDecorator(ctx, &hook.SlavePreLaunchDockerTaskExecutorDecoratorRequest{
+			Task:                   proto.CloneOf(req.Task),
+			Executor:               proto.CloneOf(req.Executor),
+			ContainerName:          req.ContainerName,
+			ContainerWorkDirectory: req.ContainerWorkDirectory,
+			MappedSandboxDirectory: req.MappedSandboxDirectory,
+			Env:                    req.Env,
+		}).GetExecutorEnvironment()
+	}
 }
 
 // decorateStatus gives the hooks a status update before the agent takes

@@ -11,6 +11,7 @@ import (
 	"github.com/gomesos/mesos/core/agent/containerizer"
 	"github.com/gomesos/mesos/core/agent/docker"
 	"github.com/gomesos/mesos/core/agent/execmode"
+	"github.com/gomesos/mesos/core/agent/executorauth"
 	"github.com/gomesos/mesos/core/agent/fetcher"
 	"github.com/gomesos/mesos/core/proto/executorpb"
 	"github.com/gomesos/mesos/core/proto/mesospb"
@@ -189,6 +190,9 @@ func (a *Agent) executorEnvironment(fw *framework, e *executor) map[string]strin
 	if e.checkpoint {
 		env["MESOS_RECOVERY_TIMEOUT"] = units.Duration(a.cfg.RecoveryTimeout).String()
 		env["MESOS_SUBSCRIPTION_BACKOFF_MAX"] = units.Duration(a.cfg.ExecutorReregistrationTimeout).String()
+	}
+	if tok := a.executorToken(fw.id, e); tok != "" { // with --jwt_secret_key (executor_auth.go)
+		env[executorauth.EnvToken] = tok
 	}
 	return env
 }

@@ -15,7 +15,7 @@ const StreamIDHeader = "Mesos-Stream-Id"
 
 // Stream writes a RecordIO stream of events as the 200 response of a
 // SUBSCRIBE call: exact Content-Type, chunked (no Content-Length), never
-// compressed, one whole record per flush.
+// compressed, whole records per flush.
 type Stream struct {
 	w       http.ResponseWriter
 	flusher http.Flusher
@@ -74,6 +74,18 @@ func prepareStream(w http.ResponseWriter, codec Codec, streamID string) (*Stream
 // Send encodes m as one record and flushes it. An error means the client
 // is gone (or m cannot be encoded); the caller ends the stream.
 func (s *Stream) Send(m proto.Message) error {
+	if err := s.Write(m); err != nil {
+		return err
+	}
+	s.flusher.Flush()
+	return nil
+}
+
+// Write encodes m as one record into the response without flushing it;
+// Flush sends what was written. A writer with several events at hand
+// writes them all and flushes once: one system call, and one wake-up of
+// the reader, for the lot. Records are whole on the wire either way.
+func (s *Stream) Write(m proto.Message) error {
 	payload, err := s.codec.Marshal(m)
 	if err != nil {
 		return fmt.Errorf("encode %s event: %w", m.ProtoReflect().Descriptor().Name(), err)
@@ -82,6 +94,8 @@ func (s *Stream) Send(m proto.Message) error {
 	if _, err := s.w.Write(s.frame); err != nil {
 		return fmt.Errorf("write event: %w", err)
 	}
-	s.flusher.Flush()
 	return nil
 }
+
+// Flush sends the records written since the last flush.
+func (s *Stream) Flush() { s.flusher.Flush() }

@@ -40,9 +40,29 @@ type Config struct {
 	Logger *slog.Logger
 	// Codec is the encoding of calls and events (JSON by default).
 	Codec httpapi.Codec
-	// HTTP is the client to use (http.DefaultClient when nil). Its Timeout
-	// must be zero: the event stream stays open.
+	// HTTP is the client to use (one of the session's own when nil, see
+	// newHTTPClient). Its Timeout must be zero: the event stream stays open.
 	HTTP *http.Client
+}
+
+// idleConnsPerHost is how many idle connections to the master the
+// session's own client keeps. http.DefaultTransport keeps 2 per host, so a
+// framework making calls from more goroutines than that (acknowledgements
+// in parallel with ACCEPTs) closed a connection after most calls and
+// dialed a new one for the next: a TCP connect, an accept and a new
+// server goroutine with its buffers in the master, per call.
+const idleConnsPerHost = 64
+
+// newHTTPClient is the client of a session given none: http.DefaultClient's
+// settings with more idle connections per host, closed with the session.
+func newHTTPClient() *http.Client {
+	t, ok := http.DefaultTransport.(*http.Transport)
+	if !ok {
+		return &http.Client{}
+	}
+	t = t.Clone()
+	t.MaxIdleConnsPerHost = idleConnsPerHost
+	return &http.Client{Transport: t}
 }
 
 // Session is a subscribed framework: its id, its stream and its calls.
@@ -56,17 +76,27 @@ type Session struct {
 	done        chan struct{}
 	closeOnce   sync.Once
 	err         error // why the stream ended; read after done is closed
+	ownClient   bool  // cfg.HTTP was made for this session: Close closes its idle connections
 }
 
 // Subscribe opens the event stream. It returns once SUBSCRIBED arrived;
 // an ERROR event in its place is returned as an error.
 func Subscribe(ctx context.Context, cfg Config, info *mesospb.FrameworkInfo) (*Session, error) {
-	if cfg.HTTP == nil {
-		cfg.HTTP = http.DefaultClient
+	ownClient := cfg.HTTP == nil
+	if ownClient {
+		cfg.HTTP = newHTTPClient()
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	s, err := subscribe(ctx, cfg, info, ownClient)
+	if err != nil && ownClient {
+		cfg.HTTP.CloseIdleConnections()
+	}
+	return s, err
+}
+
+func subscribe(ctx context.Context, cfg Config, info *mesospb.FrameworkInfo, ownClient bool) (*Session, error) {
 	call := &schedulerpb.Call{
 		Type:        schedulerpb.Call_SUBSCRIBE.Enum(),
 		FrameworkId: info.GetId(),
@@ -85,7 +115,7 @@ func Subscribe(ctx context.Context, cfg Config, info *mesospb.FrameworkInfo) (*S
 		return nil, &StatusError{Call: "SUBSCRIBE", Code: resp.StatusCode, err: statusError("SUBSCRIBE", resp)}
 	}
 	s := &Session{
-		cfg: cfg, master: master, streamID: resp.Header.Get(httpapi.StreamIDHeader),
+		cfg: cfg, master: master, streamID: resp.Header.Get(httpapi.StreamIDHeader), ownClient: ownClient,
 		events: make(chan *schedulerpb.Event, 256), body: resp.Body, done: make(chan struct{}),
 	}
 	reader := recordio.NewReader(bufio.NewReader(resp.Body), 0)
@@ -131,7 +161,12 @@ func (s *Session) Err() error {
 
 // Close ends the stream.
 func (s *Session) Close() {
-	s.closeOnce.Do(func() { s.body.Close() })
+	s.closeOnce.Do(func() {
+		s.body.Close()
+		if s.ownClient {
+			s.cfg.HTTP.CloseIdleConnections()
+		}
+	})
 }
 
 func (s *Session) read(r *recordio.Reader) (*schedulerpb.Event, error) {

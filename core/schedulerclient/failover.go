@@ -160,7 +160,11 @@ func (s *Session) Resubscribe(ctx context.Context, info *mesospb.FrameworkInfo, 
 	s.Close()
 	info = proto.CloneOf(info)
 	info.Id = &mesospb.FrameworkID{Value: proto.String(s.frameworkID)}
-	next, err := SubscribeRetrying(ctx, s.cfg, info, b)
+	cfg := s.cfg
+	if s.ownClient {
+		cfg.HTTP = nil // the next session makes (and closes) its own
+	}
+	next, err := SubscribeRetrying(ctx, cfg, info, b)
 	if err != nil {
 		return nil, fmt.Errorf("re-subscribe framework %s: %w", s.frameworkID, err)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/gomesos/mesos/builtin/authn"
 	builtin "github.com/gomesos/mesos/builtin/isolator"
 	"github.com/gomesos/mesos/core/agent"
+	"github.com/gomesos/mesos/core/agent/docker/engine"
 	"github.com/gomesos/mesos/core/flags"
 )
 
@@ -17,12 +18,6 @@ import (
 func (f *Flags) Config(fs *flags.FlagSet, env []string, logger *slog.Logger) (agent.Config, error) {
 	if fs.Lookup("master_detector").IsSet() {
 		return agent.Config{}, errors.New("--master_detector is not supported yet; give the master with --master=host:port")
-	}
-	// Executors' HTTP authentication needs JWT executor tokens, which this
-	// agent does not issue: refuse it rather than run unprotected.
-	if f.AuthenticateHTTPExecutors {
-		return agent.Config{}, errors.New("--authenticate_http_executors is not supported yet by this agent " +
-			"(it does not issue the JWT executor tokens, signed with --executor_secret_key, that Mesos's executors present)")
 	}
 	cfg := agent.Config{
 		Master:                            f.Master,
@@ -81,6 +76,7 @@ func (f *Flags) Config(fs *flags.FlagSet, env []string, logger *slog.Logger) (ag
 	cfg.AuthenticateHTTPReadOnly, cfg.AuthenticateHTTPReadWrite = f.AuthenticateHTTPReadonly, f.AuthenticateHTTPReadwrite
 	cfg.HTTPAuthenticators, cfg.HTTPCredentials = f.HTTPAuthenticators, f.HTTPCredentials
 	cfg.ACLs, cfg.Authorizer = string(f.ACLs), f.Authorizer
+	cfg.AuthenticateHTTPExecutors, cfg.JWTSecretKey = f.AuthenticateHTTPExecutors, f.JWTSecretKey
 	cfg.Modules, cfg.ModulesDir, cfg.Hooks = f.Modules, f.ModulesDir, f.Hooks
 	cfg.Isolation = f.Isolation
 	cfg.IsolatorOptions = builtin.Options{
@@ -102,6 +98,13 @@ func (f *Flags) Config(fs *flags.FlagSet, env []string, logger *slog.Logger) (ag
 		RemoveDelay:     f.DockerRemoveDelay.Std(),
 		KillOrphans:     f.DockerKillOrphans,
 		MappedDirectory: f.SandboxDirectory,
+	}
+	if len(f.DefaultContainerDNS) > 0 {
+		dns, err := engine.ParseContainerDNS(f.DefaultContainerDNS)
+		if err != nil {
+			return cfg, err
+		}
+		cfg.Docker.DefaultContainerDNS = dns
 	}
 	return cfg, nil
 }

@@ -41,6 +41,7 @@ type Flags struct {
 	ContainerLogger                   string
 	Containerizers                    string
 	Credential                        string
+	DefaultContainerDNS               json.RawMessage
 	DefaultContainerInfo              json.RawMessage
 	DefaultRole                       string
 	DiskWatchInterval                 units.Duration
@@ -64,6 +65,7 @@ type Flags struct {
 	HTTPHeartbeatInterval             units.Duration
 	ImageProviders                    string
 	Isolation                         string
+	JWTSecretKey                      string
 	Launcher                          string
 	LauncherDir                       string
 	MasterDetector                    string
@@ -128,8 +130,10 @@ func New() (*flags.FlagSet, *Flags) {
 			"load an alternate authenticatee module using `--modules`.", "crammd5")
 	fs.Bool(&f.AuthenticateHTTPExecutors, "authenticate_http_executors",
 		"If `true`, only authenticated requests for the HTTP executor API are\n"+
-			"allowed. Mesos does this with JWT tokens signed by\n"+
-			"`--executor_secret_key`; this agent does not yet, and refuses the flag.", false)
+			"allowed. If `false`, unauthenticated requests are also allowed. This\n"+
+			"flag requires `--jwt_secret_key`: the agent gives each executor a JWT\n"+
+			"signed with that key in MESOS_EXECUTOR_AUTHENTICATION_TOKEN, which\n"+
+			"the executor presents as `Authorization: Bearer <token>`.", false)
 	fs.Duration(&f.AuthenticationBackoffFactor, "authentication_backoff_factor",
 		"The agent will time out its authentication with the master based on\n"+
 			"exponential backoff. The timeout will be randomly chosen within the\n"+
@@ -176,6 +180,28 @@ func New() (*flags.FlagSet, *Flags) {
 			"  \"principal\": \"username\",\n"+
 			"  \"secret\": \"secret\"\n"+
 			"}").Structured().Sensitive()
+	fs.JSON(&f.DefaultContainerDNS, "default_container_dns",
+		"JSON-formatted DNS information for CNI networks (Mesos containerizer)\n"+
+			"and CNM networks (Docker containerizer). For CNI networks, this flag\n"+
+			"can be used to configure `nameservers`, `domain`, `search` and\n"+
+			"`options`, and its priority is lower than the DNS information returned\n"+
+			"by a CNI plugin, but higher than the DNS information in agent host's\n"+
+			"/etc/resolv.conf. For CNM networks, this flag can be used to configure\n"+
+			"`nameservers`, `search` and `options`, it will only be used if there\n"+
+			"is no DNS information provided in the ContainerInfo.docker.parameters\n"+
+			"message.\n\n"+
+			"See the ContainerDNS message in `flags.proto` for the expected format.\n\n"+
+			"Example:\n"+
+			"{\n"+
+			"  \"docker\": [\n"+
+			"    {\n"+
+			"      \"network_mode\": \"BRIDGE\",\n"+
+			"      \"dns\": {\n"+
+			"        \"nameservers\": [ \"8.8.8.8\", \"8.8.4.4\" ]\n"+
+			"      }\n"+
+			"    }\n"+
+			"  ]\n"+
+			"}")
 	fs.JSON(&f.DefaultContainerInfo, "default_container_info",
 		"JSON-formatted ContainerInfo that will be included into\n"+
 			"any ExecutorInfo that does not specify a ContainerInfo.\n\n"+
@@ -292,6 +318,11 @@ func New() (*flags.FlagSet, *Flags) {
 			"`cgroups/cpu,cgroups/mem`, or load an alternate isolator module\n"+
 			"using the `--modules` flag. Note that this flag is only relevant\n"+
 			"for the Mesos Containerizer.", "posix/cpu,posix/mem")
+	fs.Path(&f.JWTSecretKey, "jwt_secret_key",
+		"Path to a file containing the key used when generating JWT secrets.\n"+
+			"The agent signs (HMAC-SHA256) with it the authentication token it\n"+
+			"gives each executor; `--authenticate_http_executors` requires it.").
+		DeprecatedAlias("executor_secret_key")
 	fs.String(&f.Launcher, "launcher",
 		"The launcher to be used for Mesos containerizer. It could either be\n"+
 			"`linux` or `posix`. The Linux launcher is required for cgroups\n"+

@@ -27,6 +27,12 @@ type probe struct {
 	ipv6    bool
 	env     []string
 	dir     string
+	// runIn, when set, runs a COMMAND probe instead of a local process
+	// (the docker executor's: in the task's container).
+	runIn func(ctx context.Context, cmd *executorlitepb.CommandInfo) probeResult
+	// dial, when set, opens the HTTP and TCP probes' connections (the
+	// docker executor's: from the container's network namespace).
+	dial func(ctx context.Context, network, addr string) (net.Conn, error)
 }
 
 // probeResult is what one run found.
@@ -48,6 +54,9 @@ func (p *probe) run(ctx context.Context, timeout time.Duration) probeResult {
 	addr := net.JoinHostPort(host, strconv.Itoa(int(p.port)))
 	switch p.kind {
 	case executorlitepb.CheckInfo_COMMAND:
+		if p.runIn != nil {
+			return p.runIn(ctx, p.command)
+		}
 		return p.runCommand(ctx)
 	case executorlitepb.CheckInfo_HTTP:
 		scheme := p.scheme
@@ -62,7 +71,11 @@ func (p *probe) run(ctx context.Context, timeout time.Duration) probeResult {
 		if err != nil {
 			return probeResult{err: err}
 		}
-		resp, err := http.DefaultClient.Do(req)
+		client := http.DefaultClient
+		if p.dial != nil {
+			client = &http.Client{Transport: &http.Transport{DialContext: p.dial, DisableKeepAlives: true}}
+		}
+		resp, err := client.Do(req)
 		if err != nil {
 			return probeResult{err: err}
 		}
@@ -71,8 +84,11 @@ func (p *probe) run(ctx context.Context, timeout time.Duration) probeResult {
 		return probeResult{ok: code >= 200 && code < 400, status: &code,
 			err: fmt.Errorf("unexpected HTTP status code %d", code)}
 	case executorlitepb.CheckInfo_TCP:
-		var d net.Dialer
-		conn, err := d.DialContext(ctx, "tcp", addr)
+		dial := (&net.Dialer{}).DialContext
+		if p.dial != nil {
+			dial = p.dial
+		}
+		conn, err := dial(ctx, "tcp", addr)
 		if err != nil {
 			return probeResult{err: err}
 		}

@@ -139,6 +139,7 @@ func (c *client) subscribe(ctx context.Context) (bool, error) {
 	}
 	req.Header.Set("Content-Type", mediaProtobuf)
 	req.Header.Set("Accept", mediaProtobuf)
+	c.authorize(req)
 	resp, err := c.http.Do(req)
 	if err != nil {
 		return false, err
@@ -270,6 +271,14 @@ func (c *client) sendCalls(ctx context.Context) {
 	}
 }
 
+// authorize presents the executor's token, when the agent gave one
+// (executor authentication, authentication.md).
+func (c *client) authorize(req *http.Request) {
+	if c.env.AuthToken != "" {
+		req.Header.Set("Authorization", "Bearer "+c.env.AuthToken)
+	}
+}
+
 func (c *client) post(ctx context.Context, call *pb.Call) error {
 	body, err := proto.Marshal(call)
 	if err != nil {
@@ -282,6 +291,7 @@ func (c *client) post(ctx context.Context, call *pb.Call) error {
 		return err
 	}
 	req.Header.Set("Content-Type", mediaProtobuf)
+	c.authorize(req)
 	resp, err := c.http.Do(req)
 	if err != nil {
 		return err

@@ -25,7 +25,8 @@ const logsDrainTimeout = 5 * time.Second
 // named by --container, with the sandbox mounted at --mapped_directory,
 // its output copied to the executor's (the sandbox's stdout and stderr),
 // and reports TASK_STARTING, TASK_RUNNING (with the container's inspect
-// output as data and its addresses) and the container's end.
+// output as data and its addresses), the task's health check and check
+// results (docker_checks.go) and the container's end.
 func mainDocker(args []string, lookup func(string) (string, bool), log *slog.Logger) int {
 	flags, err := parseDockerFlags(args)
 	if err != nil {
@@ -75,6 +76,17 @@ type dockerExecutor struct {
 	terminated bool
 	clientGone bool
 	doneAt     time.Time
+
+	// ctx is the executor's run's (set by run).
+	ctx context.Context
+	// The task's health check and check (docker_checks.go).
+	stopChecks     context.CancelFunc
+	health         *healthState
+	healthy        *bool
+	lastCheck      *mesospb.CheckStatusInfo
+	killedByHealth bool
+	// network is the container's address, reported with TASK_RUNNING.
+	network *mesospb.NetworkInfo
 }
 
 func (x *dockerExecutor) post(fn func()) { x.work <- fn }
@@ -82,6 +94,7 @@ func (x *dockerExecutor) post(fn func()) { x.work <- fn }
 func (x *dockerExecutor) run(ctx context.Context, sigs <-chan os.Signal) int {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	x.ctx = ctx
 	clientDone := make(chan error, 1)
 	go func() { clientDone <- x.client.Run(ctx) }()
 	tick := time.NewTicker(200 * time.Millisecond)
@@ -133,13 +146,7 @@ func (x *dockerExecutor) handle(ctx context.Context, ev *executorpb.Event) {
 			x.update(t.GetTaskId(), mesospb.TaskState_TASK_FAILED, "The docker executor cannot run task groups")
 		}
 	case executorpb.Event_KILL:
-		grace := x.env.ShutdownGracePeriod
-		if gp := x.task.GetKillPolicy().GetGracePeriod(); gp != nil {
-			grace = time.Duration(gp.GetNanoseconds())
-		}
-		if gp := ev.GetKill().GetKillPolicy().GetGracePeriod(); gp != nil {
-			grace = time.Duration(gp.GetNanoseconds())
-		}
+		grace := x.killGrace(ev.GetKill().GetKillPolicy())
 		x.log.Info("Received killTask", "task", ev.GetKill().GetTaskId().GetValue(), "grace_period", grace)
 		x.kill(ctx, grace)
 	case executorpb.Event_SHUTDOWN:
@@ -150,8 +157,26 @@ func (x *dockerExecutor) handle(ctx context.Context, ev *executorpb.Event) {
 	}
 }
 
+// killGrace is a kill's grace period: the kill's (override), else the
+// task's kill policy's, else the shutdown grace period.
+func (x *dockerExecutor) killGrace(override *mesospb.KillPolicy) time.Duration {
+	grace := x.env.ShutdownGracePeriod
+	if gp := x.task.GetKillPolicy().GetGracePeriod(); gp != nil {
+		grace = time.Duration(gp.GetNanoseconds())
+	}
+	if gp := override.GetGracePeriod(); gp != nil {
+		grace = time.Duration(gp.GetNanoseconds())
+	}
+	return grace
+}
+
+// update sends a status; the task's carry its latest health and check
+// status.
 func (x *dockerExecutor) update(id *mesospb.TaskID, state mesospb.TaskState, message string) {
 	status := &mesospb.TaskStatus{TaskId: id, State: state.Enum()}
+	if x.task != nil && proto.Equal(id, x.task.GetTaskId()) {
+		status.Healthy, status.CheckStatus = x.healthy, x.lastCheck
+	}
 	if message != "" {
 		status.Message = proto.String(message)
 	}
@@ -179,6 +204,7 @@ func (x *dockerExecutor) launch(ctx context.Context, t *mesospb.TaskInfo) {
 		Labels:           map[string]string{},
 		EnableCFSQuota:   x.flags.enableCFS,
 		Mounts:           x.flags.volumes,
+		DefaultDNS:       x.flags.defaultDNS,
 	}
 	if x.flags.runtimeDirectory != "" {
 		spec.Labels[engine.LabelOwner] = x.flags.runtimeDirectory
@@ -240,11 +266,14 @@ func (x *dockerExecutor) running(info *engine.ContainerJSON) {
 	if x.killed || x.terminated {
 		return
 	}
-	status := &mesospb.TaskStatus{TaskId: x.task.GetTaskId(), State: mesospb.TaskState_TASK_RUNNING.Enum(), Data: info.Raw}
+	x.lastCheck = initialCheckStatus(x.task.GetCheck())
+	status := &mesospb.TaskStatus{TaskId: x.task.GetTaskId(), State: mesospb.TaskState_TASK_RUNNING.Enum(), Data: info.Raw, CheckStatus: x.lastCheck}
 	if ni := engine.NetworkInfo(info, x.task.GetContainer()); ni != nil {
+		x.network = ni
 		status.ContainerStatus = &mesospb.ContainerStatus{NetworkInfos: []*mesospb.NetworkInfo{ni}}
 	}
 	x.client.Update(status)
+	x.startChecks(info)
 }
 
 // reaped ends the task with the container's exit code: TASK_FINISHED on
@@ -265,6 +294,12 @@ func (x *dockerExecutor) end(state mesospb.TaskState, message string) {
 		return
 	}
 	x.terminated = true
+	if x.stopChecks != nil {
+		x.stopChecks()
+	}
+	if x.killedByHealth {
+		x.healthy = proto.Bool(false)
+	}
 	x.log.Info("Task ended", "task", x.task.GetTaskId().GetValue(), "state", state.String(), "message", message)
 	x.update(x.task.GetTaskId(), state, message)
 }
@@ -276,6 +311,9 @@ func (x *dockerExecutor) kill(ctx context.Context, grace time.Duration) {
 		return
 	}
 	x.killing = true
+	if x.stopChecks != nil {
+		x.stopChecks() // as Mesos pauses its checker
+	}
 	if !x.killed {
 		x.killed = true
 		if x.capable(mesospb.FrameworkInfo_Capability_TASK_KILLING_STATE) {

@@ -28,6 +28,9 @@ type dockerFlags struct {
 	taskEnvironment  map[string]string
 	enableCFS        bool
 	volumes          []engine.Mount
+	// defaultDNS is --default_container_dns: the container's DNS when
+	// its task sets none.
+	defaultDNS *engine.ContainerDNS
 	// executorContainer is the file of a custom executor's container
 	// create request ("" for a command task).
 	executorContainer string
@@ -48,6 +51,7 @@ func parseDockerFlags(args []string) (*dockerFlags, error) {
 	stop := fs.String("stop_timeout", "0ns", "deprecated: the least grace period of a kill")
 	env := fs.String("task_environment", "", "a JSON object of the container's environment")
 	volumes := fs.String("persistent_volumes", "", "a JSON array of the persistent volumes to bind")
+	dns := fs.String("default_container_dns", "", "the agent's --default_container_dns (JSON)")
 	fs.StringVar(&f.executorContainer, "executor_container", "", "run the custom executor's container configured in this file")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -68,6 +72,11 @@ func parseDockerFlags(args []string) (*dockerFlags, error) {
 	if *env != "" {
 		if err := json.Unmarshal([]byte(*env), &f.taskEnvironment); err != nil {
 			return nil, errors.New("failed to parse --task_environment: expected a JSON object of strings")
+		}
+	}
+	if *dns != "" {
+		if f.defaultDNS, err = engine.ParseContainerDNS([]byte(*dns)); err != nil {
+			return nil, err
 		}
 	}
 	if *volumes != "" {

@@ -25,7 +25,15 @@ type Env struct {
 	// ShutdownGracePeriod is the time the agent gives the executor after
 	// SHUTDOWN before it destroys the container.
 	ShutdownGracePeriod time.Duration
+	// AuthToken is the executor's token (MESOS_EXECUTOR_AUTHENTICATION_TOKEN,
+	// given by an agent with --jwt_secret_key): the client presents it as a
+	// bearer token on every call. "" sends none.
+	AuthToken string
 }
+
+// EnvAuthToken holds the executor's authentication token. Its tasks do
+// not inherit it (taskEnvironment), as Mesos's executors unset it.
+const EnvAuthToken = "MESOS_EXECUTOR_AUTHENTICATION_TOKEN"
 
 // Mesos's defaults when the agent does not say.
 const (
@@ -86,5 +94,6 @@ func ParseEnv(lookup func(string) (string, bool)) (Env, error) {
 	if env.BackoffMax <= 0 {
 		env.BackoffMax = defaultBackoffMax
 	}
+	env.AuthToken, _ = lookup(EnvAuthToken)
 	return env, nil
 }

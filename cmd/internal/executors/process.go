@@ -54,7 +54,8 @@ func commandArgv(c *executorlitepb.CommandInfo) (path string, argv []string, err
 }
 
 // taskEnvironment is the executor's environment (without its own mode
-// variable) with the command's variables over it.
+// variables and its authentication token) with the command's variables
+// over it.
 func taskEnvironment(base []string, c *executorlitepb.CommandInfo, overrides map[string]string) []string {
 	env := map[string]string{}
 	var order []string
@@ -65,7 +66,7 @@ func taskEnvironment(base []string, c *executorlitepb.CommandInfo, overrides map
 		env[k] = v
 	}
 	for _, kv := range base {
-		if k, v, ok := strings.Cut(kv, "="); ok && k != execmode.Env && k != execmode.SwitchUserEnv {
+		if k, v, ok := strings.Cut(kv, "="); ok && k != execmode.Env && k != execmode.SwitchUserEnv && k != EnvAuthToken {
 			set(k, v)
 		}
 	}

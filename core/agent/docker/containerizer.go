@@ -56,7 +56,15 @@ type Options struct {
 	// agent's work directory), "" for an invalid one; containers with
 	// persistent volumes fail to launch without it.
 	VolumePath func(*mesospb.Resource) string
-	Logger     *slog.Logger
+	// DefaultDNS is --default_container_dns: the DNS of containers whose
+	// task sets none, given to the docker executor and to executor
+	// containers (nil: Docker's default).
+	DefaultDNS *engine.ContainerDNS
+	// PreLaunch asks the agent's hooks what to add to a container's
+	// executor before it is launched (Mesos's
+	// slavePreLaunchDockerTaskExecutorDecorator); nil without hooks.
+	PreLaunch PreLaunchFunc
+	Logger    *slog.Logger
 }
 
 // keepEnded is how many ended containers' terminations Wait still returns.
@@ -187,6 +195,7 @@ func (c *Containerizer) Launch(ctx context.Context, id *mesospb.ContainerID, req
 	c.containers[k] = ct
 	c.mu.Unlock()
 
+	req.Environment = c.preLaunch(pullCtx, ct, cfg, req.Environment)
 	image := cfg.GetContainerInfo().GetDocker().GetImage()
 	err := c.ensureImage(pullCtx, image, cfg.GetContainerInfo().GetDocker().GetForcePullImage())
 	c.mu.Lock()
@@ -271,7 +280,7 @@ func (c *Containerizer) ensureImage(ctx context.Context, image string, force boo
 // plus --runtime_directory, the label that marks the agent's
 // containers).
 func (c *Containerizer) executorFlags(ct *container, sandbox string) []string {
-	return []string{
+	flags := []string{
 		"--container=" + ct.name,
 		"--docker_socket=" + c.client.Socket(),
 		"--sandbox_directory=" + sandbox,
@@ -279,6 +288,10 @@ func (c *Containerizer) executorFlags(ct *container, sandbox string) []string {
 		"--stop_timeout=" + units.Duration(c.opts.StopTimeout).String(),
 		"--runtime_directory=" + c.owner,
 	}
+	if c.opts.DefaultDNS != nil {
+		flags = append(flags, "--default_container_dns="+c.opts.DefaultDNS.String())
+	}
+	return flags
 }
 
 // watch waits for the executor's end, then stops the Docker container (if

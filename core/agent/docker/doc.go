@@ -15,6 +15,9 @@
 // ContainerInfo is itself the container: the containerizer builds its
 // create request and the same executor binary, in that mode, runs it
 // (executor_container.go). Persistent volumes are bound into the
-// containers (volumes.go). Package engine is the Docker Engine API client
-// both use.
+// containers (volumes.go). Before a launch the agent's
+// slavePreLaunchDockerTaskExecutorDecorator hooks may add to the
+// executor's environment (prelaunch.go); --default_container_dns goes to
+// the containers' create requests (engine/dns.go). Package engine is the
+// Docker Engine API client both use.
 package docker

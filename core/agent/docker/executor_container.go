@@ -63,6 +63,7 @@ func (c *Containerizer) prepareExecutorContainer(ct *container, cfg *isolator.Co
 		Env:              env,
 		Labels:           map[string]string{engine.LabelOwner: c.owner},
 		Mounts:           mounts,
+		DefaultDNS:       c.opts.DefaultDNS,
 	}
 	create, err := spec.CreateConfig()
 	if err != nil {

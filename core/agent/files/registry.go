@@ -60,6 +60,15 @@ func New(opts Options) *Files {
 // replacing what was attached there. The real path is resolved now; it must
 // exist and be readable. authorize may be nil (no check).
 func (f *Files) Attach(realPath, virtualPath string, authorize Authorize) error {
+	return f.AttachAll(realPath, []string{virtualPath}, authorize)
+}
+
+// AttachAll attaches realPath under each of virtualPaths, as Attach does
+// for each, resolving and checking the real path once (an executor's
+// sandbox is shown under three paths, and resolving it walks every
+// element of a deep path). A virtual path that is refused does not stop
+// the others; the errors are joined.
+func (f *Files) AttachAll(realPath string, virtualPaths []string, authorize Authorize) error {
 	real, err := filepath.EvalSymlinks(fromURI(realPath))
 	if err != nil {
 		return fmt.Errorf("failed to get realpath of '%s': %w", realPath, err)
@@ -73,14 +82,18 @@ func (f *Files) Attach(realPath, virtualPath string, authorize Authorize) error 
 		return fmt.Errorf("failed to access '%s': %w", realPath, err)
 	}
 	file.Close()
-	tokens, err := splitVirtual(virtualPath)
-	if err != nil {
-		return fmt.Errorf("attach '%s': %w", virtualPath, err)
-	}
+	var errs []error
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.paths[joinVirtual(tokens)] = attachment{real: real, authorize: authorize}
-	return nil
+	for _, virtualPath := range virtualPaths {
+		tokens, err := splitVirtual(virtualPath)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("attach '%s': %w", virtualPath, err))
+			continue
+		}
+		f.paths[joinVirtual(tokens)] = attachment{real: real, authorize: authorize}
+	}
+	return errors.Join(errs...)
 }
 
 // Detach removes an attachment.

@@ -3,7 +3,9 @@ package sandbox
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 )
@@ -77,8 +79,15 @@ func CreateSandboxDir(dir, user string) error {
 }
 
 // pointLatest makes link a symlink to target, replacing what was there in
-// one rename so readers never see it missing.
+// one rename so readers never see it missing. A link that is not there yet
+// (an executor's first run) is made in place: creating a file is what
+// costs, and a rename on top of it is another directory update.
 func pointLatest(link, target string) error {
+	if err := os.Symlink(target, link); err == nil {
+		return nil
+	} else if !errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("symlink %s to %s: %w", link, target, err)
+	}
 	var suffix [8]byte
 	_, _ = rand.Read(suffix[:])
 	tmp := filepath.Join(filepath.Dir(link), "."+filepath.Base(link)+"."+hex.EncodeToString(suffix[:]))

@@ -81,16 +81,23 @@ func (g *GC) Schedule(d time.Duration, path string, done func(error)) error {
 		return errors.New("garbage collector closed")
 	}
 	e := g.entries[clean]
-	if e == nil {
+	isNew := e == nil
+	if isNew {
 		e = &gcEntry{path: clean}
 		g.entries[clean] = e
 	}
+	was := e.at
 	e.at = g.clock.Now().Add(d)
 	if done != nil {
 		e.done = append(e.done, done)
 	}
 	g.log.Info("Scheduling path for gc", "path", clean, "in", d)
-	g.rearmLocked()
+	// The earliest time only needs looking for again (a walk of every
+	// entry: sandboxes stay scheduled for a week, one per executor) when
+	// this path comes before the timer or was the one it waited for.
+	if g.timer == nil || e.at.Before(g.timerAt) || (!isNew && !was.After(g.timerAt)) {
+		g.rearmLocked()
+	}
 	return nil
 }
 
@@ -108,7 +115,9 @@ func (g *GC) Unschedule(path string) bool {
 	e := g.entries[filepath.Clean(path)]
 	if e != nil {
 		delete(g.entries, e.path)
-		g.rearmLocked()
+		if g.timer == nil || !e.at.After(g.timerAt) { // it may have been the earliest
+			g.rearmLocked()
+		}
 	}
 	g.mu.Unlock()
 	if e == nil {

@@ -53,6 +53,9 @@ type RunSpec struct {
 	// Mounts are host directories the agent binds into the container
 	// besides the ContainerInfo's volumes: its persistent volumes.
 	Mounts []Mount
+	// DefaultDNS is the agent's --default_container_dns: the container
+	// gets its network's DNS unless its parameters set some.
+	DefaultDNS *ContainerDNS
 }
 
 // Mount is a host directory bound into a container.
@@ -93,6 +96,7 @@ func (s *RunSpec) CreateConfig() (*CreateConfig, error) {
 	if err := applyParameters(cfg, di.GetParameters()); err != nil {
 		return nil, err
 	}
+	s.applyDefaultDNS(hc)
 	if err := s.applyCommand(cfg); err != nil {
 		return nil, err
 	}

@@ -3,7 +3,8 @@
 // TASK_RUNNING for each task (and TASK_FINISHED when the task's data says
 // "finish"), echoes framework messages back, and exits after SHUTDOWN or
 // once a killed task's update is acknowledged. With checkpointing it
-// subscribes again after losing the agent (an agent restart).
+// subscribes again after losing the agent (an agent restart). It presents
+// the agent's MESOS_EXECUTOR_AUTHENTICATION_TOKEN on every call.
 package main
 
 import (
@@ -38,6 +39,10 @@ func main() {
 		req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Accept", "application/json")
+		// Executor authentication: the agent's token, when it gave one.
+		if tok := os.Getenv("MESOS_EXECUTOR_AUTHENTICATION_TOKEN"); tok != "" {
+			req.Header.Set("Authorization", "Bearer "+tok)
+		}
 		return http.DefaultClient.Do(req)
 	}
 	update := func(task *mesospb.TaskID, state mesospb.TaskState) {
