@@ -105,6 +105,11 @@ type container struct {
 	config    *isolator.ContainerConfig
 	resources []*mesospb.Resource
 	state     State
+	// configDirty: config changed since it was checkpointed (see
+	// checkpointConfig, which holds checkpointMu, not Containerizer.mu,
+	// while it writes).
+	configDirty  bool
+	checkpointMu sync.Mutex
 
 	launching        bool
 	cancelLaunch     context.CancelFunc
@@ -188,6 +193,8 @@ func (c *Containerizer) Close() {
 		}
 	}
 	c.mu.Unlock()
+	// The next agent recovers from them.
+	c.flushConfigs()
 	c.closeCancel()
 	done := make(chan struct{})
 	go func() {

@@ -107,9 +107,13 @@ func (c *Containerizer) destroy(ct *container) {
 	if err == nil {
 		// Like Mesos, forget a top-level container's checkpoints once it
 		// is gone; keep them when cleanup failed, for the next recovery.
+		// Under checkpointMu: no checkpoint of the config is being
+		// written, and none will be (the state is DESTROYING).
+		ct.checkpointMu.Lock()
 		if rmErr := os.RemoveAll(ct.dir); rmErr != nil {
 			log.Warn("remove runtime directory", "err", rmErr)
 		}
+		ct.checkpointMu.Unlock()
 	} else {
 		err = fmt.Errorf("destroy container %s: %w", ct.key, err)
 	}

@@ -20,8 +20,18 @@
 // Runtime directory layout (as Mesos's, under --runtime_dir):
 //
 //	<runtime_dir>/containers/<id>/config       the ContainerConfig (protobuf)
-//	<runtime_dir>/containers/<id>/...          the launcher's files (pid, status, ...)
+//	<runtime_dir>/containers/<id>/...          the launcher's files (pid, ...: see package launcher)
 //	<runtime_dir>/containers/<id>/containers/<child id>/...  nested containers
+//
+// The config is written (through a temporary file, renamed into place)
+// before the first isolator prepares the container, and again when an
+// update changes its resources: at once when the update adds any, a
+// second later (shrinkCheckpointDelay; at once on Close) when it only
+// takes some away, so that the shrink as a command task ends is not
+// written for a container destroyed meanwhile. An update that changes
+// nothing writes nothing. A command task's container (self-supervised)
+// makes four files: the directory, config and the launcher's pid and
+// status.
 //
 // After an agent restart, Recover rebuilds the containers from it, hands
 // them to the isolators, keeps watching the running ones and destroys the

@@ -119,7 +119,11 @@ func (c *Containerizer) launch(ctx context.Context, ct *container, req LaunchReq
 	if err := os.MkdirAll(ct.dir, 0o700); err != nil {
 		return fmt.Errorf("create runtime directory: %w", err)
 	}
-	if err := writeConfig(ct.dir, ct.config); err != nil {
+	// Under checkpointMu: an update may already be checkpointing it.
+	ct.checkpointMu.Lock()
+	err := writeConfig(ct.dir, ct.config)
+	ct.checkpointMu.Unlock()
+	if err != nil {
 		return err
 	}
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -44,27 +45,22 @@ func (c *Containerizer) Update(ctx context.Context, id *mesospb.ContainerID, res
 
 	c.mu.Lock()
 	ct.resources = resources
-	var cfg *isolator.ContainerConfig
-	if ct.config != nil {
-		cfg = proto.Clone(ct.config).(*isolator.ContainerConfig)
+	// An update that changes nothing leaves the checkpoint alone; one
+	// that only shrinks the container (a task ended) is checkpointed a
+	// little later (see shrinkCheckpointDelay).
+	dirty, lazy := false, false
+	if ct.config != nil && !sameResources(ct.config.GetResources(), resources) {
+		lazy = onlyShrinks(ct.config.GetResources(), resources)
+		cfg := proto.Clone(ct.config).(*isolator.ContainerConfig)
 		cfg.Resources = resources
-		ct.config = cfg
+		ct.config, ct.configDirty, dirty = cfg, true, true
 	}
 	c.mu.Unlock()
-	if cfg != nil {
-		// What a recovering agent hands the isolators.
-		if err := writeConfig(ct.dir, cfg); err != nil {
-			c.mu.Lock()
-			ending := ct.state == StateDestroying
-			c.mu.Unlock()
-			if ending {
-				// A destroy that began meanwhile removed the runtime
-				// directory: nothing left to recover.
-				c.log.Debug("container ended before its updated resources were checkpointed", "container", ct.key)
-			} else {
-				c.log.Warn("checkpoint updated resources", "container", ct.key, "err", err)
-			}
-		}
+	switch {
+	case dirty && lazy:
+		c.checkpointConfigLater(ct)
+	case dirty:
+		c.checkpointConfig(ct)
 	}
 	return nil
 }
@@ -154,4 +150,9 @@ func scalar(resources []*mesospb.Resource, name string) (float64, bool) {
 		}
 	}
 	return sum, found
+}
+
+// sameResources reports whether two resource lists are equal, in order.
+func sameResources(a, b []*mesospb.Resource) bool {
+	return slices.EqualFunc(a, b, func(x, y *mesospb.Resource) bool { return proto.Equal(x, y) })
 }

@@ -487,6 +487,110 @@ func TestUpdate(t *testing.T) {
 	}
 }
 
+// An update with the resources the container has (the agent's update as
+// a command task's executor gets its task) leaves the checkpointed config
+// alone; a change is checkpointed.
+func TestUpdateWithSameResourcesKeepsTheCheckpoint(t *testing.T) {
+	h := newHarness(t, "a")
+	c := h.start()
+	if err := h.launch("c1"); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(h.runtimeDir, "containers", "c1", "config")
+	before, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := readConfig(filepath.Dir(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	same := proto.Clone(cfg).(*isolator.ContainerConfig).GetResources()
+	if err := c.Update(context.Background(), containerID("c1"), same); err != nil {
+		t.Fatal(err)
+	}
+	if h.isolators[0].updates != 1 {
+		t.Errorf("isolator got %d updates, want 1", h.isolators[0].updates)
+	}
+	after, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !os.SameFile(before, after) {
+		t.Error("the config was rewritten for an update that changed nothing")
+	}
+	more := append(same, scalarResource("disk", 10))
+	if err := c.Update(context.Background(), containerID("c1"), more); err != nil {
+		t.Fatal(err)
+	}
+	got, err := readConfig(filepath.Dir(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := scalar(got.GetResources(), "disk"); v != 10 {
+		t.Errorf("checkpointed disk after a change = %v, want 10", v)
+	}
+}
+
+// An update that only takes resources away (a task of the container
+// ended) is checkpointed after shrinkCheckpointDelay, or at Close, and not
+// at all when the container is destroyed first; the checkpoint meanwhile
+// says more than the container has, never less.
+func TestShrinkingUpdateIsCheckpointedLater(t *testing.T) {
+	h := newHarness(t, "a")
+	c := h.start()
+	for _, id := range []string{"later", "destroyed", "closed"} {
+		if err := h.launch(id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	checkpointed := func(id string) float64 {
+		t.Helper()
+		cfg, err := readConfig(filepath.Join(h.runtimeDir, "containers", id))
+		if err != nil || cfg == nil {
+			t.Fatalf("config of %s: %v %v", id, cfg, err)
+		}
+		v, _ := scalar(cfg.GetResources(), "mem")
+		return v
+	}
+	less := []*mesospb.Resource{scalarResource("cpus", 0.5), scalarResource("mem", 32)}
+	start := time.Now()
+	for _, id := range []string{"later", "destroyed", "closed"} {
+		if err := c.Update(context.Background(), containerID(id), less); err != nil {
+			t.Fatal(err)
+		}
+		if got := checkpointed(id); got != 64 && time.Since(start) < shrinkCheckpointDelay {
+			t.Errorf("%s: checkpointed mem %v at once, want 64 until the delay", id, got)
+		}
+	}
+	if u, _ := c.Usage(context.Background(), containerID("later")); u.GetMemLimitBytes() != 32<<20 {
+		t.Errorf("mem limit after the update = %v, want 32 MiB at once", u.GetMemLimitBytes())
+	}
+	if _, err := c.Destroy(context.Background(), containerID("destroyed")); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(shrinkCheckpointDelay + 5*time.Second)
+	for checkpointed("later") != 32 {
+		if time.Now().After(deadline) {
+			t.Fatal("the shrinking update was never checkpointed")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if _, err := os.Stat(filepath.Join(h.runtimeDir, "containers", "destroyed")); !os.IsNotExist(err) {
+		t.Errorf("destroyed container's runtime directory: %v, want it gone (not recreated by the late checkpoint)", err)
+	}
+
+	// Close writes what waits at once.
+	more := []*mesospb.Resource{scalarResource("cpus", 0.5), scalarResource("mem", 16)}
+	if err := c.Update(context.Background(), containerID("closed"), more); err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+	if got := checkpointed("closed"); got != 16 {
+		t.Errorf("checkpointed mem after Close = %v, want 16", got)
+	}
+}
+
 func TestRecoverKeepsKnownAndDestroysOrphans(t *testing.T) {
 	h := newHarness(t, "a", "b")
 	c := h.start()

@@ -36,13 +36,18 @@
 //
 // Files in a container's runtime directory:
 //
-//	launch.json     the Spec the supervisor runs (not for a self-supervised command)
-//	pid             the supervisor's pid (as Mesos checkpoints it)
-//	pid.start       the supervisor's start time, in clock ticks after boot
+//	pid             "<pid> <start>\n": the supervisor's pid and its start
+//	                time in clock ticks after boot (see pidfile.go), written
+//	                before the go-ahead; empty or missing: never launched
 //	status          the command's wait status, written when it exited, and
 //	                " clean" when nothing of the container was left running
+//	launch.json     the Spec the supervisor runs (not for a self-supervised command)
 //	supervisor.log  the supervisor's own log (not for a self-supervised command)
 //	stdin           a FIFO, the command's stdin, for a container with an input
 //	tty             the path of the container's terminal (/dev/pts/N), for a
 //	                container with a TTY (whose master the supervisor holds)
+//
+// Before this layout the pid file held the pid alone and pid.start the
+// start time; Recover still reads containers checkpointed so (an agent
+// upgraded while its tasks run).
 package launcher

@@ -12,11 +12,14 @@ import (
 
 // Names of the files in a container's runtime directory.
 const (
-	specFile      = "launch.json"
-	pidFile       = "pid"
-	pidStartFile  = "pid.start"
-	statusFile    = "status"
-	supervisorLog = "supervisor.log"
+	specFile   = "launch.json"
+	pidFile    = "pid"
+	statusFile = "status"
+	// legacyPidStartFile held the supervisor's start time beside a pid
+	// file holding only the pid, before both went into the pid file; read
+	// to recover containers an earlier agent launched.
+	legacyPidStartFile = "pid.start"
+	supervisorLog      = "supervisor.log"
 )
 
 // writeFileAtomic writes data to a temporary file beside path and renames

@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"syscall"
 
 	"github.com/gomesos/mesos/core/agent/containerizer/procfs"
@@ -142,7 +141,7 @@ func (l *Launcher) Fork(ctx context.Context, dir string, spec *Spec) (Process, e
 	st, err := procfs.Stat(p.pid)
 	if err == nil {
 		p.start = st.StartTicks
-		err = l.checkpointPid(dir, p.pid, p.start)
+		err = writePidFile(dir, p.pid, p.start)
 	}
 	if err != nil {
 		p.abort()
@@ -188,30 +187,19 @@ func (l *Launcher) supervisorCommand(dir string, spec *Spec, syncR, stdout, stde
 	}, nil
 }
 
-func (l *Launcher) checkpointPid(dir string, pid int, start uint64) error {
-	if err := writeFileAtomic(filepath.Join(dir, pidStartFile), []byte(strconv.FormatUint(start, 10)), 0o644); err != nil {
-		return err
-	}
-	return writeFileAtomic(filepath.Join(dir, pidFile), []byte(strconv.Itoa(pid)), 0o644)
-}
-
 // Recover finds the supervisor of the container whose runtime directory is
 // dir again after an agent restart. The returned Process is Done already
 // when the supervisor exited while the agent was away; Continue fails on
 // it. ErrNotLaunched means no supervisor was ever checkpointed there.
 func (l *Launcher) Recover(ctx context.Context, dir string) (Process, error) {
-	pid, ok, err := readUint(filepath.Join(dir, pidFile))
+	rec, err := readPidFile(dir)
 	if err != nil {
 		return nil, err
 	}
-	if !ok {
+	if !rec.ok {
 		return nil, ErrNotLaunched
 	}
-	start, _, err := readUint(filepath.Join(dir, pidStartFile))
-	if err != nil {
-		return nil, err
-	}
-	p := &process{dir: dir, pid: int(pid), start: start, done: make(chan struct{})}
+	p := &process{dir: dir, pid: int(rec.pid), start: rec.start, done: make(chan struct{})}
 	f, alive, err := openProcess(p.pid, p.start)
 	if err != nil {
 		return nil, err
