@@ -21,10 +21,11 @@ import (
 
 // dockerEnvHook is a built-in Hook module of the tests: its
 // slavePreLaunchDockerTaskExecutorDecorator adds vars to the executor's
-// environment and records what it was asked.
+// environment and taskVars to the task's, and records what it was asked.
 type dockerEnvHook struct {
 	hook.Nop
-	vars map[string]string
+	vars     map[string]string
+	taskVars map[string]string
 	mu   sync.Mutex
 	reqs []*hook.SlavePreLaunchDockerTaskExecutorDecoratorRequest
 }
@@ -33,11 +34,15 @@ func (h *dockerEnvHook) SlavePreLaunchDockerTaskExecutorDecorator(_ context.Cont
 	h.mu.Lock()
 	h.reqs = append(h.reqs, req)
 	h.mu.Unlock()
-	env := &mesospb.Environment{}
-	for k, v := range h.vars {
-		env.Variables = append(env.Variables, &mesospb.Environment_Variable{Name: proto.String(k), Value: proto.String(v)})
+	environment := func(vars map[string]string) *mesospb.Environment {
+		env := &mesospb.Environment{}
+		for k, v := range vars {
+			env.Variables = append(env.Variables, &mesospb.Environment_Variable{Name: proto.String(k), Value: proto.String(v)})
+		}
+		return env
 	}
-	return &hook.SlavePreLaunchDockerTaskExecutorDecoratorResponse{Info: &hook.DockerTaskExecutorPrepareInfo{ExecutorEnvironment: env}}, nil
+	return &hook.SlavePreLaunchDockerTaskExecutorDecoratorResponse{Info: &hook.DockerTaskExecutorPrepareInfo{
+		ExecutorEnvironment: environment(h.vars), TaskEnvironment: environment(h.taskVars)}}, nil
 }
 
 func (h *dockerEnvHook) requests() []*hook.SlavePreLaunchDockerTaskExecutorDecoratorRequest {
@@ -80,8 +85,9 @@ func TestDockerPreLaunchHookDecoratesTheExecutorEnvironment(t *testing.T) {
 	}
 	image := dockertest.BusyboxImageWith(t, map[string]string{"custom-executor": staticCustomExecutor(t)})
 	env := newDockerEnv(t)
-	first := &dockerEnvHook{vars: map[string]string{"HOOK_A": "first", "HOOK_B": "first"}}
-	second := &dockerEnvHook{vars: map[string]string{"HOOK_B": "second"}}
+	first := &dockerEnvHook{vars: map[string]string{"HOOK_A": "first", "HOOK_B": "first"},
+		taskVars: map[string]string{"TASK_T": "first", "TASK_U": "first"}}
+	second := &dockerEnvHook{vars: map[string]string{"HOOK_B": "second"}, taskVars: map[string]string{"TASK_U": "second"}}
 	env.cfg.Catalog = testCatalog(t,
 		entry(modules.KindHook, "org_example_docker_first", func(map[string]string) (any, error) { return first, nil }),
 		entry(modules.KindHook, "org_example_docker_second", func(map[string]string) (any, error) { return second, nil }))
@@ -118,7 +124,9 @@ func TestDockerPreLaunchHookDecoratesTheExecutorEnvironment(t *testing.T) {
 		t.Fatal(err)
 	}
 	cenv := strings.Join(info.Config.Env, "\n") + "\n"
-	for _, want := range []string{"HOOK_A=first\n", "HOOK_B=second\n", "MESOS_EXECUTOR_ID=hooked-executor\n"} {
+	// A custom executor gets the task variables too (it decides what its
+	// tasks inherit), as in Mesos.
+	for _, want := range []string{"HOOK_A=first\n", "HOOK_B=second\n", "MESOS_EXECUTOR_ID=hooked-executor\n", "TASK_T=first\n", "TASK_U=second\n"} {
 		if !strings.Contains(cenv, want) {
 			t.Errorf("the executor's container environment lacks %q:\n%s", want, cenv)
 		}
@@ -136,7 +144,7 @@ func TestDockerPreLaunchHookDecoratesTheExecutorEnvironment(t *testing.T) {
 
 	// A command task: the docker executor's process has the variables.
 	o = s.offer()
-	s.launch(o, env.task("command", `trap 'exit 143' TERM; echo "task sees [$HOOK_A]"; while true; do sleep 0.1; done`, "cpus:0.2;mem:32"))
+	s.launch(o, env.task("command", `trap 'exit 143' TERM; echo "task sees [$HOOK_A] [$TASK_T] [$TASK_U]"; while true; do sleep 0.1; done`, "cpus:0.2;mem:32"))
 	s.waitState("command", mesospb.TaskState_TASK_RUNNING)
 	reqs = second.requests()
 	if len(reqs) != 2 || reqs[1].GetTask().GetTaskId().GetValue() != "command" {
@@ -153,8 +161,10 @@ func TestDockerPreLaunchHookDecoratesTheExecutorEnvironment(t *testing.T) {
 	eventually(t, "the task's output", func() bool {
 		return strings.Contains(sandboxFile(t, env.workDir, "command", "stdout"), "task sees [")
 	})
-	if out := sandboxFile(t, env.workDir, "command", "stdout"); !strings.Contains(out, "task sees []") {
-		t.Errorf("the task's container got the executor's environment (Mesos gives it the task's only):\n%s", out)
+	// The task's container: the hooks' task variables (a later hook's
+	// value winning), not the executor's.
+	if out := sandboxFile(t, env.workDir, "command", "stdout"); !strings.Contains(out, "task sees [] [first] [second]") {
+		t.Errorf("the task's container did not get the hooks' task environment, or got the executor's:\n%s", out)
 	}
 	s.send(killCall("command", o.GetAgentId()))
 	s.waitState("command", mesospb.TaskState_TASK_KILLED)

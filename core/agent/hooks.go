@@ -89,23 +89,23 @@ func (a *Agent) decorateExecutorEnvironment(ctx context.Context, info *mesospb.E
 
 // preLaunchDockerHook is the Docker containerizer's way to the
 // slavePreLaunchDockerTaskExecutorDecorator hooks (nil without hooks):
-// they are asked at once and their executor environments merged in
-// --hooks order. The task environment of Mesos's
-// DockerTaskExecutorPrepareInfo is not in hook.proto.
+// they are asked at once and their executor and task environments merged
+// in --hooks order.
 func (a *Agent) preLaunchDockerHook() docker.PreLaunchFunc {
 	h := a.mods.hooks
 	if !h.Available() {
 		return nil
 	}
-	return func(ctx context.Context, req *docker.PreLaunchRequest) *mesospb.Environment {
-		return h.SlavePreLaunchDockerTaskExecutorDecorator(ctx, &hook.SlavePreLaunchDockerTaskExecutorDecoratorRequest{
+	return func(ctx context.Context, req *docker.PreLaunchRequest) docker.PreLaunchResult {
+		info := h.SlavePreLaunchDockerTaskExecutorDecorator(ctx, &hook.SlavePreLaunchDockerTaskExecutorDecoratorRequest{
 			Task:                   proto.CloneOf(req.Task),
 			Executor:               proto.CloneOf(req.Executor),
 			ContainerName:          req.ContainerName,
 			ContainerWorkDirectory: req.ContainerWorkDirectory,
 			MappedSandboxDirectory: req.MappedSandboxDirectory,
 			Env:                    req.Env,
-		}).GetExecutorEnvironment()
+		})
+		return docker.PreLaunchResult{ExecutorEnvironment: info.GetExecutorEnvironment(), TaskEnvironment: info.GetTaskEnvironment()}
 	}
 }
 

@@ -195,7 +195,8 @@ func (c *Containerizer) Launch(ctx context.Context, id *mesospb.ContainerID, req
 	c.containers[k] = ct
 	c.mu.Unlock()
 
-	req.Environment = c.preLaunch(pullCtx, ct, cfg, req.Environment)
+	var taskEnv map[string]string
+	req.Environment, taskEnv = c.preLaunch(pullCtx, ct, cfg, req.Environment)
 	image := cfg.GetContainerInfo().GetDocker().GetImage()
 	err := c.ensureImage(pullCtx, image, cfg.GetContainerInfo().GetDocker().GetForcePullImage())
 	c.mu.Lock()
@@ -214,9 +215,9 @@ func (c *Containerizer) Launch(ctx context.Context, id *mesospb.ContainerID, req
 
 	req.Config = proto.CloneOf(cfg)
 	if cfg.GetTaskInfo() != nil {
-		err = c.prepareDockerExecutor(ct, req.Config)
+		err = c.prepareDockerExecutor(ct, req.Config, taskEnv)
 	} else {
-		err = c.prepareExecutorContainer(ct, req.Config, req.Environment)
+		err = c.prepareExecutorContainer(ct, req.Config, withTaskEnvironment(req.Environment, taskEnv))
 	}
 	if err != nil {
 		c.mu.Lock()
@@ -235,9 +236,17 @@ func (c *Containerizer) Launch(ctx context.Context, id *mesospb.ContainerID, req
 }
 
 // prepareDockerExecutor gives the docker executor of a command task its
-// flags, with the task's persistent volumes.
-func (c *Containerizer) prepareDockerExecutor(ct *container, cfg *isolator.ContainerConfig) error {
+// flags, with the task's persistent volumes and the hooks' task
+// environment (--task_environment, as Mesos passes it).
+func (c *Containerizer) prepareDockerExecutor(ct *container, cfg *isolator.ContainerConfig, taskEnv map[string]string) error {
 	flags := c.executorFlags(ct, cfg.GetDirectory())
+	if len(taskEnv) > 0 {
+		b, err := json.Marshal(taskEnv)
+		if err != nil {
+			return fmt.Errorf("encode the task environment: %w", err)
+		}
+		flags = append(flags, "--task_environment="+string(b))
+	}
 	mounts, err := c.persistentMounts(cfg.GetDirectory(), cfg.GetResources())
 	if err != nil {
 		return err

@@ -27,22 +27,28 @@ type PreLaunchRequest struct {
 	Env map[string]string
 }
 
-// PreLaunchFunc returns the environment the hooks add to the executor
-// (DockerTaskExecutorPrepareInfo.executor_environment, merged in --hooks
-// order), nil for none. The package calls it without knowing the hooks:
-// the agent gives it in Options.
-type PreLaunchFunc func(ctx context.Context, req *PreLaunchRequest) *mesospb.Environment
+// PreLaunchResult is what the hooks add (Mesos's
+// DockerTaskExecutorPrepareInfo, the hooks' answers merged in --hooks
+// order): variables for the executor and for the task.
+type PreLaunchResult struct {
+	ExecutorEnvironment *mesospb.Environment
+	TaskEnvironment     *mesospb.Environment
+}
+
+// PreLaunchFunc asks the hooks what to add to a launch. The package calls
+// it without knowing the hooks: the agent gives it in Options.
+type PreLaunchFunc func(ctx context.Context, req *PreLaunchRequest) PreLaunchResult
 
 // preLaunch calls the hooks and returns the executor's environment with
-// their variables set, a later one of a name winning (Mesos sets
-// container->environment[name] for each). As in Mesos that is the
-// environment of the executor: the docker executor's process for a
-// command task (the task's container gets the task's environment, not
-// its executor's), the container itself for a custom executor. env is
-// not changed.
-func (c *Containerizer) preLaunch(ctx context.Context, ct *container, cfg *isolator.ContainerConfig, env map[string]string) map[string]string {
+// their executor variables set, and their task variables; a later value
+// of a name wins (Mesos sets container->environment[name] for each). As
+// in Mesos the executor's environment is the docker executor's process
+// for a command task (the task's container gets the task's environment,
+// not its executor's), the container itself for a custom executor. env
+// is not changed.
+func (c *Containerizer) preLaunch(ctx context.Context, ct *container, cfg *isolator.ContainerConfig, env map[string]string) (executor, task map[string]string) {
 	if c.opts.PreLaunch == nil {
-		return env
+		return env, nil
 	}
 	add := c.opts.PreLaunch(ctx, &PreLaunchRequest{
 		Task:                   cfg.GetTaskInfo(),
@@ -52,18 +58,38 @@ func (c *Containerizer) preLaunch(ctx context.Context, ct *container, cfg *isola
 		MappedSandboxDirectory: c.opts.MappedDirectory,
 		Env:                    maps.Clone(env),
 	})
-	if len(add.GetVariables()) == 0 {
+	if vars := add.ExecutorEnvironment.GetVariables(); len(vars) > 0 {
+		env = maps.Clone(env)
+		if env == nil {
+			env = map[string]string{}
+		}
+		for _, v := range vars {
+			if old, ok := env[v.GetName()]; ok && old != v.GetValue() {
+				c.log.Info("a pre-launch hook overrides an executor environment variable", "container", ct.id.GetValue(), "name", v.GetName())
+			}
+			env[v.GetName()] = v.GetValue()
+		}
+	}
+	for _, v := range add.TaskEnvironment.GetVariables() {
+		if task == nil {
+			task = map[string]string{}
+		}
+		task[v.GetName()] = v.GetValue()
+	}
+	return env, task
+}
+
+// withTaskEnvironment returns env with the hooks' task variables set:
+// what a custom executor's container gets of them (Mesos hands them to
+// the executor, which decides what its tasks inherit).
+func withTaskEnvironment(env, task map[string]string) map[string]string {
+	if len(task) == 0 {
 		return env
 	}
 	out := maps.Clone(env)
 	if out == nil {
 		out = map[string]string{}
 	}
-	for _, v := range add.GetVariables() {
-		if old, ok := out[v.GetName()]; ok && old != v.GetValue() {
-			c.log.Info("a pre-launch hook overrides an executor environment variable", "container", ct.id.GetValue(), "name", v.GetName())
-		}
-		out[v.GetName()] = v.GetValue()
-	}
+	maps.Copy(out, task)
 	return out
 }

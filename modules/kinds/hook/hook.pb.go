@@ -718,10 +718,16 @@ func (x *SlavePreLaunchDockerTaskExecutorDecoratorRequest) GetEnv() map[string]s
 // What a hook adds to a Docker task executor's launch
 // (Mesos's DockerTaskExecutorPrepareInfo).
 type DockerTaskExecutorPrepareInfo struct {
-	state               protoimpl.MessageState `protogen:"open.v1"`
-	ExecutorEnvironment *mesospb.Environment   `protobuf:"bytes,1,opt,name=executor_environment,json=executorEnvironment,proto3" json:"executor_environment,omitempty"`
-	unknownFields       protoimpl.UnknownFields
-	sizeCache           protoimpl.SizeCache
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Set in the executor's environment: the docker executor's process for
+	// a command task, the container of a custom executor.
+	ExecutorEnvironment *mesospb.Environment `protobuf:"bytes,1,opt,name=executor_environment,json=executorEnvironment,proto3" json:"executor_environment,omitempty"`
+	// Set in the task's environment: the Docker container the docker
+	// executor starts for a command task; for a custom executor, its
+	// container too (the executor decides what its tasks inherit).
+	TaskEnvironment *mesospb.Environment `protobuf:"bytes,2,opt,name=task_environment,json=taskEnvironment,proto3" json:"task_environment,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *DockerTaskExecutorPrepareInfo) Reset() {
@@ -757,6 +763,13 @@ func (*DockerTaskExecutorPrepareInfo) Descriptor() ([]byte, []int) {
 func (x *DockerTaskExecutorPrepareInfo) GetExecutorEnvironment() *mesospb.Environment {
 	if x != nil {
 		return x.ExecutorEnvironment
+	}
+	return nil
+}
+
+func (x *DockerTaskExecutorPrepareInfo) GetTaskEnvironment() *mesospb.Environment {
+	if x != nil {
+		return x.TaskEnvironment
 	}
 	return nil
 }
@@ -1315,9 +1328,10 @@ const file_modules_kinds_hook_hook_proto_rawDesc = "" +
 	"\x03env\x18\x06 \x03(\v2R.gomesos.modules.hook.v1.SlavePreLaunchDockerTaskExecutorDecoratorRequest.EnvEntryR\x03env\x1a6\n" +
 	"\bEnvEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
-	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"i\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xab\x01\n" +
 	"\x1dDockerTaskExecutorPrepareInfo\x12H\n" +
-	"\x14executor_environment\x18\x01 \x01(\v2\x15.mesos.v1.EnvironmentR\x13executorEnvironment\"\x7f\n" +
+	"\x14executor_environment\x18\x01 \x01(\v2\x15.mesos.v1.EnvironmentR\x13executorEnvironment\x12@\n" +
+	"\x10task_environment\x18\x02 \x01(\v2\x15.mesos.v1.EnvironmentR\x0ftaskEnvironment\"\x7f\n" +
 	"1SlavePreLaunchDockerTaskExecutorDecoratorResponse\x12J\n" +
 	"\x04info\x18\x01 \x01(\v26.gomesos.modules.hook.v1.DockerTaskExecutorPrepareInfoR\x04info\"s\n" +
 	"\x19SlavePostFetchHookRequest\x128\n" +
@@ -1420,23 +1434,24 @@ var file_modules_kinds_hook_hook_proto_depIdxs = []int32{
 	32, // 18: gomesos.modules.hook.v1.SlavePreLaunchDockerTaskExecutorDecoratorRequest.executor:type_name -> mesos.v1.ExecutorInfo
 	25, // 19: gomesos.modules.hook.v1.SlavePreLaunchDockerTaskExecutorDecoratorRequest.env:type_name -> gomesos.modules.hook.v1.SlavePreLaunchDockerTaskExecutorDecoratorRequest.EnvEntry
 	33, // 20: gomesos.modules.hook.v1.DockerTaskExecutorPrepareInfo.executor_environment:type_name -> mesos.v1.Environment
-	13, // 21: gomesos.modules.hook.v1.SlavePreLaunchDockerTaskExecutorDecoratorResponse.info:type_name -> gomesos.modules.hook.v1.DockerTaskExecutorPrepareInfo
-	34, // 22: gomesos.modules.hook.v1.SlavePostFetchHookRequest.container_id:type_name -> mesos.v1.ContainerID
-	29, // 23: gomesos.modules.hook.v1.SlaveRemoveExecutorHookRequest.framework:type_name -> mesos.v1.FrameworkInfo
-	32, // 24: gomesos.modules.hook.v1.SlaveRemoveExecutorHookRequest.executor:type_name -> mesos.v1.ExecutorInfo
-	35, // 25: gomesos.modules.hook.v1.SlaveTaskStatusDecoratorRequest.framework_id:type_name -> mesos.v1.FrameworkID
-	36, // 26: gomesos.modules.hook.v1.SlaveTaskStatusDecoratorRequest.status:type_name -> mesos.v1.TaskStatus
-	31, // 27: gomesos.modules.hook.v1.SlaveTaskStatusDecoratorResponse.labels:type_name -> mesos.v1.Labels
-	37, // 28: gomesos.modules.hook.v1.SlaveTaskStatusDecoratorResponse.container_status:type_name -> mesos.v1.ContainerStatus
-	30, // 29: gomesos.modules.hook.v1.SlaveResourcesDecoratorRequest.agent:type_name -> mesos.v1.AgentInfo
-	0,  // 30: gomesos.modules.hook.v1.SlaveResourcesDecoratorResponse.resources:type_name -> gomesos.modules.hook.v1.ResourceList
-	30, // 31: gomesos.modules.hook.v1.SlaveAttributesDecoratorRequest.agent:type_name -> mesos.v1.AgentInfo
-	1,  // 32: gomesos.modules.hook.v1.SlaveAttributesDecoratorResponse.attributes:type_name -> gomesos.modules.hook.v1.AttributeList
-	33, // [33:33] is the sub-list for method output_type
-	33, // [33:33] is the sub-list for method input_type
-	33, // [33:33] is the sub-list for extension type_name
-	33, // [33:33] is the sub-list for extension extendee
-	0,  // [0:33] is the sub-list for field type_name
+	33, // 21: gomesos.modules.hook.v1.DockerTaskExecutorPrepareInfo.task_environment:type_name -> mesos.v1.Environment
+	13, // 22: gomesos.modules.hook.v1.SlavePreLaunchDockerTaskExecutorDecoratorResponse.info:type_name -> gomesos.modules.hook.v1.DockerTaskExecutorPrepareInfo
+	34, // 23: gomesos.modules.hook.v1.SlavePostFetchHookRequest.container_id:type_name -> mesos.v1.ContainerID
+	29, // 24: gomesos.modules.hook.v1.SlaveRemoveExecutorHookRequest.framework:type_name -> mesos.v1.FrameworkInfo
+	32, // 25: gomesos.modules.hook.v1.SlaveRemoveExecutorHookRequest.executor:type_name -> mesos.v1.ExecutorInfo
+	35, // 26: gomesos.modules.hook.v1.SlaveTaskStatusDecoratorRequest.framework_id:type_name -> mesos.v1.FrameworkID
+	36, // 27: gomesos.modules.hook.v1.SlaveTaskStatusDecoratorRequest.status:type_name -> mesos.v1.TaskStatus
+	31, // 28: gomesos.modules.hook.v1.SlaveTaskStatusDecoratorResponse.labels:type_name -> mesos.v1.Labels
+	37, // 29: gomesos.modules.hook.v1.SlaveTaskStatusDecoratorResponse.container_status:type_name -> mesos.v1.ContainerStatus
+	30, // 30: gomesos.modules.hook.v1.SlaveResourcesDecoratorRequest.agent:type_name -> mesos.v1.AgentInfo
+	0,  // 31: gomesos.modules.hook.v1.SlaveResourcesDecoratorResponse.resources:type_name -> gomesos.modules.hook.v1.ResourceList
+	30, // 32: gomesos.modules.hook.v1.SlaveAttributesDecoratorRequest.agent:type_name -> mesos.v1.AgentInfo
+	1,  // 33: gomesos.modules.hook.v1.SlaveAttributesDecoratorResponse.attributes:type_name -> gomesos.modules.hook.v1.AttributeList
+	34, // [34:34] is the sub-list for method output_type
+	34, // [34:34] is the sub-list for method input_type
+	34, // [34:34] is the sub-list for extension type_name
+	34, // [34:34] is the sub-list for extension extendee
+	0,  // [0:34] is the sub-list for field type_name
 }
 
 func init() { file_modules_kinds_hook_hook_proto_init() }
