@@ -153,6 +153,9 @@ func (a *Agent) prepareNested(ctx context.Context, id *mesospb.ContainerID, cmd 
 	if cmd.GetValue() == "" {
 		return nil, nil, nil, &operatorError{status: http.StatusBadRequest, msg: "Expecting 'command.value' to be present"}
 	}
+	if err := containerizer.ValidateTTYInfo(info.GetTtyInfo()); err != nil {
+		return nil, nil, nil, &operatorError{status: http.StatusBadRequest, msg: "Invalid 'container.tty_info': " + err.Error()}
+	}
 	var n *nestedContainer
 	var cfg *isolator.ContainerConfig
 	var env map[string]string

@@ -199,12 +199,31 @@ func TestAttachContainerInputTTYErrors(t *testing.T) {
 		t.Errorf("TTY_INFO without a terminal: %s %s", resp.Status, msg)
 	}
 
+	// A window size no terminal holds is refused at launch, not failed
+	// after it.
+	huge, _ := j.Marshal(&agentpb.Call{Type: agentpb.Call_LAUNCH_NESTED_CONTAINER.Enum(),
+		LaunchNestedContainer: &agentpb.Call_LaunchNestedContainer{
+			ContainerId: &mesospb.ContainerID{Value: proto.String("tty-huge"), Parent: parent},
+			Command:     &mesospb.CommandInfo{Value: proto.String("true")},
+			Container:   ttyContainer(windowSize(24, 1<<16))}})
+	req, _ := http.NewRequest(http.MethodPost, a.url("/api/v1"), bytes.NewReader(huge))
+	req.Header.Set("Content-Type", "application/json")
+	if resp, err := http.DefaultClient.Do(req); err != nil {
+		t.Fatal(err)
+	} else {
+		msg, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(msg), "window size 24x65536 is out of range") {
+			t.Errorf("launch with a window size out of range: %s %s, want 400", resp.Status, msg)
+		}
+	}
+
 	tty := &mesospb.ContainerID{Value: proto.String("tty-nested"), Parent: parent}
 	launch, _ := j.Marshal(&agentpb.Call{Type: agentpb.Call_LAUNCH_NESTED_CONTAINER.Enum(),
 		LaunchNestedContainer: &agentpb.Call_LaunchNestedContainer{ContainerId: tty,
 			Command:   &mesospb.CommandInfo{Value: proto.String(`echo ready; read x; echo "got:$x"`)},
 			Container: ttyContainer(windowSize(24, 80))}})
-	req, _ := http.NewRequest(http.MethodPost, a.url("/api/v1"), bytes.NewReader(launch))
+	req, _ = http.NewRequest(http.MethodPost, a.url("/api/v1"), bytes.NewReader(launch))
 	req.Header.Set("Content-Type", "application/json")
 	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusOK {
 		t.Fatalf("launch with a TTYInfo: %v %v", resp, err)

@@ -23,6 +23,16 @@ func ttySpec(info *mesospb.TTYInfo) (*launcher.TTY, error) {
 	return &launcher.TTY{Rows: rows, Columns: columns}, nil
 }
 
+// ValidateTTYInfo checks what a launch asks of a terminal, so that the
+// operator API can refuse a bad request (400) before launching.
+func ValidateTTYInfo(t *mesospb.TTYInfo) error {
+	if ws := t.GetWindowSize(); ws != nil {
+		_, _, err := windowSize(ws.GetRows(), ws.GetColumns())
+		return err
+	}
+	return nil
+}
+
 // windowSize checks a TTYInfo window size against what a terminal holds
 // (16 bits each).
 func windowSize(rows, columns uint32) (uint16, uint16, error) {
