@@ -26,8 +26,8 @@ type dockerEnvHook struct {
 	hook.Nop
 	vars     map[string]string
 	taskVars map[string]string
-	mu   sync.Mutex
-	reqs []*hook.SlavePreLaunchDockerTaskExecutorDecoratorRequest
+	mu       sync.Mutex
+	reqs     []*hook.SlavePreLaunchDockerTaskExecutorDecoratorRequest
 }
 
 func (h *dockerEnvHook) SlavePreLaunchDockerTaskExecutorDecorator(_ context.Context, req *hook.SlavePreLaunchDockerTaskExecutorDecoratorRequest) (*hook.SlavePreLaunchDockerTaskExecutorDecoratorResponse, error) {
