@@ -69,6 +69,9 @@ type Agent struct {
 	// verbosity is what GET_LOGGING_LEVEL and SET_LOGGING_LEVEL see and
 	// change (every logger of the agent goes through it).
 	verbosity *loglevel.Verbosity
+	// outputPollOverride, when set (ns), replaces outputPoll: tests use it
+	// to show that streamed output does not wait for the poll.
+	outputPollOverride atomic.Int64
 
 	listener net.Listener
 	server   *http.Server

@@ -27,7 +27,8 @@ const (
 	messageContentType = "Message-Content-Type"
 )
 
-// outputPoll is how often a streamed container's output files are read.
+// outputPoll is how often a streamed container's output files are read
+// when no write woke the stream before (watchWrites).
 const outputPoll = 50 * time.Millisecond
 
 // streamCodec checks a streaming call's Accept (application/recordio) and
@@ -146,8 +147,10 @@ func (a *Agent) streamOutput(ctx context.Context, w http.ResponseWriter, codec h
 	}()
 	heartbeat := time.NewTicker(httpHeartbeatInterval(a.cfg.Flags))
 	defer heartbeat.Stop()
-	poll := time.NewTicker(outputPoll)
+	poll := time.NewTicker(a.outputPollInterval())
 	defer poll.Stop()
+	written, unwatch := watchWrites(a.log, n.dir)
+	defer unwatch()
 	drain := func() error {
 		for _, t := range outputs {
 			if err := t.read(func(data []byte) error {
@@ -168,6 +171,10 @@ func (a *Agent) streamOutput(ctx context.Context, w http.ResponseWriter, codec h
 		case <-done:
 			_ = drain()
 			return
+		case <-written:
+			if drain() != nil {
+				return
+			}
 		case <-poll.C:
 			if drain() != nil {
 				return
@@ -187,6 +194,14 @@ func (a *Agent) streamOutput(ctx context.Context, w http.ResponseWriter, codec h
 			}
 		}
 	}
+}
+
+// outputPollInterval is outputPoll, unless a test set another.
+func (a *Agent) outputPollInterval() time.Duration {
+	if d := a.outputPollOverride.Load(); d > 0 {
+		return time.Duration(d)
+	}
+	return outputPoll
 }
 
 // tail follows one output file.
