@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -250,5 +251,52 @@ func mustUnmarshalJSON(t *testing.T, body string, m proto.Message) {
 	proto.Reset(m)
 	if err := httpapi.JSON.Unmarshal([]byte(body), m); err != nil {
 		t.Fatalf("%v: %s", err, body)
+	}
+}
+
+// TestAgentStateRoleView: /state's reservations (reserved_resources and
+// reserved_resources_full) show only the roles the principal may view
+// (VIEW_ROLE), as Mesos's agent does; "resources" stays whole.
+func TestAgentStateRoleView(t *testing.T) {
+	m := startMaster(t)
+	cfg := agentConfig(t, m.addr, t.TempDir())
+	cfg.Resources = "cpus:1;mem:256;disk:512;cpus(web):1;mem(eng):64"
+	cfg.AuthenticateHTTPReadOnly, cfg.AuthenticateHTTPReadWrite = true, true
+	cfg.HTTPCredentials = agentTestCredentials
+	cfg.ACLs = strings.Replace(agentTestACLs, `"permissive": false,`, `"permissive": false,
+  "view_roles": [{"principals": {"values": ["ops"]}, "roles": {"type": "ANY"}}, {"principals": {"values": ["web"]}, "roles": {"values": ["web"]}}],`, 1)
+	ta := startAgent(t, cfg)
+
+	rolesOf := func(user string) (reserved, full []string, total map[string]any) {
+		resp, body := requestAs(t, user, "GET", ta.url("/state"), nil, nil)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("/state as %s: %d %s", user, resp.StatusCode, body)
+		}
+		var doc struct {
+			Reserved  map[string]any `json:"reserved_resources"`
+			Full      map[string]any `json:"reserved_resources_full"`
+			Resources map[string]any `json:"resources"`
+		}
+		if err := json.Unmarshal([]byte(body), &doc); err != nil {
+			t.Fatalf("/state as %s: %v", user, err)
+		}
+		for role := range doc.Reserved {
+			reserved = append(reserved, role)
+		}
+		for role := range doc.Full {
+			full = append(full, role)
+		}
+		slices.Sort(reserved)
+		slices.Sort(full)
+		return reserved, full, doc.Resources
+	}
+	for user, want := range map[string][]string{"ops": {"eng", "web"}, "web": {"web"}, "eve": nil} {
+		reserved, full, total := rolesOf(user)
+		if !slices.Equal(reserved, want) || !slices.Equal(full, want) {
+			t.Errorf("/state as %s: reserved_resources %v, reserved_resources_full %v; want %v", user, reserved, full, want)
+		}
+		if cpus, _ := total["cpus"].(float64); cpus != 2 {
+			t.Errorf("/state as %s: resources %v, want cpus 2", user, total)
+		}
 	}
 }

@@ -15,8 +15,10 @@ import (
 // filters /state and GET_STATE, GET_FRAMEWORKS, GET_EXECUTORS, GET_TASKS
 // and GET_CONTAINERS: frameworks by VIEW_FRAMEWORK, executors by
 // VIEW_EXECUTOR, tasks by VIEW_TASK (within frameworks and executors the
-// principal may view), containers by VIEW_CONTAINER, and /state's flags
-// by VIEW_FLAGS. An agent holds few of each: the loop lists them with the
+// principal may view), containers by VIEW_CONTAINER, /state's flags
+// by VIEW_FLAGS and /state's reservations (reserved_resources,
+// reserved_resources_full) by VIEW_ROLE of their role; Mesos's agent
+// leaves "resources", GET_AGENT and GET_STATE's resources unfiltered. An agent holds few of each: the loop lists them with the
 // document, the authorizer judges them off the loop (one ApproveObjects
 // call per action), and the document, built fresh for the request, is cut
 // down. What the authorizer cannot decide is not shown.
@@ -28,6 +30,7 @@ type agentView struct {
 	executors  map[execKey]bool
 	tasks      map[execKey]bool // framework and task id
 	containers map[string]bool
+	roles      map[string]bool
 }
 
 type execKey struct{ framework, id string }
@@ -52,6 +55,7 @@ type viewObjects struct {
 	tasks        []*authorizer.Object
 	containerIDs []string
 	containers   []*authorizer.Object
+	roles        []string
 }
 
 // listViewObjects copies, on the loop, the objects of every framework,
@@ -102,6 +106,9 @@ func (a *Agent) listViewObjects() *viewObjects {
 	for _, fw := range a.completedFrameworks {
 		add(fw)
 	}
+	for role := range a.totalResources().Reservations() {
+		o.roles = append(o.roles, role)
+	}
 	return o
 }
 
@@ -126,7 +133,7 @@ func (a *Agent) approve(ctx context.Context, action authorizer.Action, objects [
 
 // judge decides a view off the loop.
 func (a *Agent) judge(ctx context.Context, o *viewObjects) *agentView {
-	v := &agentView{frameworks: map[string]bool{}, executors: map[execKey]bool{}, tasks: map[execKey]bool{}, containers: map[string]bool{}}
+	v := &agentView{frameworks: map[string]bool{}, executors: map[execKey]bool{}, tasks: map[execKey]bool{}, containers: map[string]bool{}, roles: map[string]bool{}}
 	for i, ok := range a.approve(ctx, authorizer.Action_VIEW_FRAMEWORK, o.frameworks) {
 		v.frameworks[o.frameworkIDs[i]] = ok
 	}
@@ -143,6 +150,13 @@ func (a *Agent) judge(ctx context.Context, o *viewObjects) *agentView {
 	}
 	for i, ok := range a.approve(ctx, authorizer.Action_VIEW_CONTAINER, o.containers) {
 		v.containers[o.containerIDs[i]] = ok
+	}
+	roleObjs := make([]*authorizer.Object, len(o.roles))
+	for i, role := range o.roles {
+		roleObjs[i] = &authorizer.Object{Value: proto.String(role)}
+	}
+	for i, ok := range a.approve(ctx, authorizer.Action_VIEW_ROLE, roleObjs) {
+		v.roles[o.roles[i]] = ok
 	}
 	v.flags, _ = a.authorize(ctx, authorizer.Action_VIEW_FLAGS, nil)
 	return v
@@ -168,6 +182,17 @@ func (v *agentView) filterStateDoc(doc map[string]any) {
 	}
 	if !v.flags {
 		delete(doc, "flags")
+	}
+	// A role the view did not decide (reserved after the listing) is not
+	// shown.
+	for _, key := range []string{"reserved_resources", "reserved_resources_full"} {
+		if byRole, ok := doc[key].(map[string]any); ok {
+			for role := range byRole {
+				if !v.roles[role] {
+					delete(byRole, role)
+				}
+			}
+		}
 	}
 	for _, key := range []string{"frameworks", "completed_frameworks"} {
 		doc[key] = keepMaps(doc[key], func(fw map[string]any) bool {

@@ -14,7 +14,8 @@ import (
 // it: its SUBSCRIBED state by the principal's view (authz_view.go), then
 // TASK_ADDED and TASK_UPDATED only for tasks it may view (VIEW_FRAMEWORK
 // and VIEW_TASK), FRAMEWORK_* only for frameworks it may view; agent
-// events and heartbeats always. The loop publishes every event to every
+// events and heartbeats always, AGENT_ADDED without the agent's resources
+// of roles it may not view (VIEW_ROLE). The loop publishes every event to every
 // stream; each filtered stream asks the authorizer on a goroutine of its
 // own, in order, so a slow authorizer delays only its stream.
 
@@ -77,7 +78,8 @@ func (f *eventFilter) filtered(ctx context.Context, in *subscriber) *subscriber 
 		for {
 			select {
 			case ev := <-in.events:
-				if e, ok := ev.(*masterpb.Event); ok && !f.allowed(ctx, e) {
+				ev, ok := f.pass(ctx, ev)
+				if !ok {
 					continue
 				}
 				if !out.send(ev) {
@@ -88,7 +90,7 @@ func (f *eventFilter) filtered(ctx context.Context, in *subscriber) *subscriber 
 				for {
 					select {
 					case ev := <-in.events:
-						if e, ok := ev.(*masterpb.Event); !ok || f.allowed(ctx, e) {
+						if ev, ok := f.pass(ctx, ev); ok {
 							out.send(ev)
 						}
 					default:
@@ -101,6 +103,81 @@ func (f *eventFilter) filtered(ctx context.Context, in *subscriber) *subscriber 
 		}
 	}()
 	return out
+}
+
+// pass is what the stream sends of ev, and whether it sends it: an event
+// the principal may not see is dropped, an agent's is cut to what it may
+// see; anything else (a heartbeat) passes as it is.
+func (f *eventFilter) pass(ctx context.Context, ev proto.Message) (proto.Message, bool) {
+	e, ok := ev.(*masterpb.Event)
+	if !ok {
+		return ev, true
+	}
+	if !f.allowed(ctx, e) {
+		return nil, false
+	}
+	if e.GetType() == masterpb.Event_AGENT_ADDED {
+		return f.agentAdded(ctx, e), true
+	}
+	return e, true
+}
+
+// agentAdded is ev without the agent's resources of roles the principal
+// may not VIEW_ROLE, as Mesos filters AGENT_ADDED (and GET_AGENTS: see
+// view.resources). ev is shared by every stream, so it is not changed;
+// the copy is made only when something is left out.
+func (f *eventFilter) agentAdded(ctx context.Context, ev *masterpb.Event) *masterpb.Event {
+	a := ev.GetAgentAdded().GetAgent()
+	sets := [][]*mesospb.Resource{a.GetTotalResources(), a.GetAllocatedResources(), a.GetOfferedResources()}
+	v := f.roleView(ctx, sets...)
+	hidden := false
+	for _, rs := range sets {
+		for _, r := range rs {
+			hidden = hidden || !v.resource(r)
+		}
+	}
+	if !hidden {
+		return ev
+	}
+	out := proto.CloneOf(ev)
+	b := out.GetAgentAdded().GetAgent()
+	b.TotalResources = v.resources(b.TotalResources)
+	b.AllocatedResources = v.resources(b.AllocatedResources)
+	b.OfferedResources = v.resources(b.OfferedResources)
+	return out
+}
+
+// roleView is a view deciding only the roles the resources name (their
+// roles, allocations' and reservations'), asked of the authorizer in one
+// ApproveObjects call; a failing authorizer denies them all.
+func (f *eventFilter) roleView(ctx context.Context, sets ...[]*mesospb.Resource) *view {
+	seen := map[string]bool{}
+	var names []string
+	note := func(role string) {
+		if role != "" && role != "*" && !seen[role] {
+			seen[role] = true
+			names = append(names, role)
+		}
+	}
+	for _, rs := range sets {
+		for _, r := range rs {
+			note(r.GetRole())
+			note(r.GetAllocationInfo().GetRole())
+			for _, res := range r.GetReservations() {
+				note(res.GetRole())
+			}
+		}
+	}
+	objs := make([]*authorizer.Object, len(names))
+	for i, n := range names {
+		objs[i] = roleObject(n)
+	}
+	decided, _ := f.m.approve(ctx, f.principal, authorizer.Action_VIEW_ROLE, objs)
+	v := &view{roles: make(map[string]bool, len(names))}
+	for i, ok := range decided {
+		v.roles[names[i]] = ok
+	}
+	return v
 }
 
 // allowed decides one event, learning the frameworks and tasks it names.

@@ -533,3 +533,49 @@ func decodeJSON(t *testing.T, body string) map[string]any {
 	}
 	return doc
 }
+
+// TestOperatorStreamAgentRoles: the AGENT_ADDED of a stream carries only
+// the agent's resources of roles its principal may view (VIEW_ROLE), as
+// GET_AGENTS does; unreserved resources always.
+func TestOperatorStreamAgentRoles(t *testing.T) {
+	acls := strings.Replace(testACLs,
+		`"view_roles": [{"principals": {"values": ["ops"]}, "roles": {"type": "ANY"}}],`,
+		`"view_roles": [{"principals": {"values": ["ops"]}, "roles": {"type": "ANY"}}, {"principals": {"values": ["web"]}, "roles": {"values": ["web"]}}],`, 1)
+	tm := authMasterWith(t, acls, nil)
+	streamAs := func(user string) *stream[*masterpb.Event] {
+		resp := post(t, tm.srv.URL+"/api/v1", httpapi.JSON, callOf(masterpb.Call_SUBSCRIBE), basicHeader(user))
+		if resp.StatusCode != http.StatusOK {
+			code, body := status(t, resp)
+			t.Fatalf("SUBSCRIBE as %s: %d %s", user, code, body)
+		}
+		return readStream(t, resp, httpapi.JSON, func() *masterpb.Event { return &masterpb.Event{} })
+	}
+	ops, web := streamAs("ops"), streamAs("web")
+	registerAgent(t, tm, "cpus:1;mem:128;cpus(web):1;cpus(eng):2", nil)
+	roles := func(s *stream[*masterpb.Event]) []string {
+		ev := s.next(t, "AGENT_ADDED", eventOf(masterpb.Event_AGENT_ADDED))
+		var out []string
+		for _, r := range ev.GetAgentAdded().GetAgent().GetTotalResources() {
+			role := r.GetRole()
+			if rs := r.GetReservations(); len(rs) > 0 {
+				role = rs[len(rs)-1].GetRole()
+			}
+			out = append(out, r.GetName()+"("+role+")")
+		}
+		return out
+	}
+	has := func(list []string, s string) bool {
+		for _, x := range list {
+			if x == s {
+				return true
+			}
+		}
+		return false
+	}
+	if got := roles(ops); !has(got, "cpus(web)") || !has(got, "cpus(eng)") || !has(got, "mem()") && !has(got, "mem(*)") {
+		t.Errorf("ops's AGENT_ADDED resources: %v", got)
+	}
+	if got := roles(web); !has(got, "cpus(web)") || has(got, "cpus(eng)") || !has(got, "mem()") && !has(got, "mem(*)") {
+		t.Errorf("web's AGENT_ADDED resources: %v", got)
+	}
+}
