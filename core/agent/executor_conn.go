@@ -60,7 +60,7 @@ func (c *executorConn) pump(ctx context.Context, out *httpapi.Stream, heartbeat 
 	for {
 		select {
 		case ev := <-c.events:
-			if c.writeQueued(out, ev) != nil {
+			if out.SendQueued(ev, c.queued) != nil {
 				return false
 			}
 		case <-tick.C:
@@ -84,30 +84,15 @@ func (c *executorConn) pump(ctx context.Context, out *httpapi.Stream, heartbeat 
 	}
 }
 
-// maxEventsPerFlush bounds the events pump writes before it flushes.
-const maxEventsPerFlush = 64
-
-// writeQueued writes ev and the events already queued behind it (up to
-// maxEventsPerFlush) and flushes them together: one write to the
-// executor's connection for an acknowledgement and the next launch. It
-// never waits for more.
-func (c *executorConn) writeQueued(out *httpapi.Stream, ev proto.Message) error {
-	if err := out.Write(ev); err != nil {
-		return err
+// queued hands out an event already queued for the executor, without
+// waiting (httpapi.Stream.SendQueued).
+func (c *executorConn) queued() (proto.Message, bool) {
+	select {
+	case ev := <-c.events:
+		return ev, true
+	default:
+		return nil, false
 	}
-	for n := 1; n < maxEventsPerFlush; n++ {
-		select {
-		case next := <-c.events:
-			if err := out.Write(next); err != nil {
-				return err
-			}
-			continue
-		default:
-		}
-		break
-	}
-	out.Flush()
-	return nil
 }
 
 // send queues an event for the executor if it is connected.

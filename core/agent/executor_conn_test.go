@@ -1,64 +1,34 @@
 package agent
 
 import (
-	"bytes"
 	"context"
-	"net/http"
-	"net/http/httptest"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
 	"google.golang.org/protobuf/proto"
 
 	"github.com/gomesos/mesos/core/httpapi"
+	"github.com/gomesos/mesos/core/httpapi/httpapitest"
 	"github.com/gomesos/mesos/core/proto/mesospb"
-	"github.com/gomesos/mesos/core/recordio"
 )
 
-// countingWriter counts flushes and can be read while pump writes.
-type countingWriter struct {
-	mu      sync.Mutex
-	rec     *httptest.ResponseRecorder
-	flushes int
-}
-
-func (c *countingWriter) Header() http.Header  { return c.rec.Header() }
-func (c *countingWriter) WriteHeader(code int) { c.rec.WriteHeader(code) }
-func (c *countingWriter) Write(p []byte) (int, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.rec.Write(p)
-}
-func (c *countingWriter) Flush() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.flushes++
-}
-
-func (c *countingWriter) records(t *testing.T) []string {
-	c.mu.Lock()
-	body := append([]byte(nil), c.rec.Body.Bytes()...)
-	c.mu.Unlock()
-	r := recordio.NewReader(bytes.NewReader(body), 0)
+// recordTaskIDs decodes the records as TaskIDs (the test's events).
+func recordTaskIDs(t *testing.T, records [][]byte) []string {
 	var out []string
-	for {
-		data, err := r.ReadRecord()
-		if err != nil {
-			return out
-		}
+	for i, data := range records {
 		var id mesospb.TaskID
 		if err := proto.Unmarshal(data, &id); err != nil {
-			t.Fatalf("record %d: %v", len(out), err)
+			t.Fatalf("record %d: %v", i, err)
 		}
 		out = append(out, id.GetValue())
 	}
+	return out
 }
 
 // TestExecutorPumpFlushesQueuedEventsTogether: the events queued for an
 // executor when its stream's pump takes one are written in order and
-// flushed together, at most maxEventsPerFlush per flush.
+// flushed together, at most httpapi.MaxRecordsPerFlush per flush.
 func TestExecutorPumpFlushesQueuedEventsTogether(t *testing.T) {
 	const n = 70
 	c := newExecutorConn()
@@ -67,7 +37,7 @@ func TestExecutorPumpFlushesQueuedEventsTogether(t *testing.T) {
 			t.Fatalf("event %d refused", i)
 		}
 	}
-	w := &countingWriter{rec: httptest.NewRecorder()}
+	w := httpapitest.NewFlushCounter()
 	out, err := httpapi.StartStream(w, httpapi.Protobuf, "")
 	if err != nil {
 		t.Fatal(err)
@@ -76,12 +46,12 @@ func TestExecutorPumpFlushesQueuedEventsTogether(t *testing.T) {
 	done := make(chan bool)
 	go func() { done <- c.pump(ctx, out, time.Hour) }()
 	deadline := time.Now().Add(10 * time.Second)
-	for len(w.records(t)) < n && time.Now().Before(deadline) {
+	for len(recordTaskIDs(t, w.Records())) < n && time.Now().Before(deadline) {
 		time.Sleep(5 * time.Millisecond)
 	}
 	cancel()
 	<-done
-	got := w.records(t)
+	got := recordTaskIDs(t, w.Records())
 	if len(got) != n {
 		t.Fatalf("%d records written, want %d", len(got), n)
 	}
@@ -91,7 +61,7 @@ func TestExecutorPumpFlushesQueuedEventsTogether(t *testing.T) {
 		}
 	}
 	// StartStream's flush of the headers, then 64 + 6 events.
-	if want := 1 + (n+maxEventsPerFlush-1)/maxEventsPerFlush; w.flushes != want {
-		t.Errorf("%d flushes for %d queued events, want %d", w.flushes, n, want)
+	if want := 1 + (n+httpapi.MaxRecordsPerFlush-1)/httpapi.MaxRecordsPerFlush; w.Flushes() != want {
+		t.Errorf("%d flushes for %d queued events, want %d", w.Flushes(), n, want)
 	}
 }

@@ -99,3 +99,28 @@ func (s *Stream) Write(m proto.Message) error {
 
 // Flush sends the records written since the last flush.
 func (s *Stream) Flush() { s.flusher.Flush() }
+
+// MaxRecordsPerFlush bounds what SendQueued writes before it flushes, so
+// that a long queue still reaches the client in pieces.
+const MaxRecordsPerFlush = 64
+
+// SendQueued writes first and the events next hands out without waiting
+// (false: none queued now), up to MaxRecordsPerFlush, and flushes them
+// together: one system call, and one wake-up of the reader, for what a
+// writer had at hand. It never waits for more.
+func (s *Stream) SendQueued(first proto.Message, next func() (proto.Message, bool)) error {
+	if err := s.Write(first); err != nil {
+		return err
+	}
+	for range MaxRecordsPerFlush - 1 {
+		m, ok := next()
+		if !ok {
+			break
+		}
+		if err := s.Write(m); err != nil {
+			return err
+		}
+	}
+	s.Flush()
+	return nil
+}

@@ -136,7 +136,7 @@ func pump(ctx context.Context, out *httpapi.Stream, s *subscriber, interval time
 		select {
 		case ev := <-s.events:
 			s.refill()
-			if s.writeQueued(out, ev) != nil {
+			if out.SendQueued(ev, s.queued) != nil {
 				return false
 			}
 		case <-tick:
@@ -162,30 +162,16 @@ func pump(ctx context.Context, out *httpapi.Stream, s *subscriber, interval time
 	}
 }
 
-// maxEventsPerFlush bounds the events a pump writes before it flushes, so
-// that a long queue still reaches the client in pieces.
-const maxEventsPerFlush = 64
-
-// writeQueued writes ev and the events already queued behind it (up to
-// maxEventsPerFlush) and flushes them together. It never waits for more.
-func (s *subscriber) writeQueued(out *httpapi.Stream, ev proto.Message) error {
-	if err := out.Write(ev); err != nil {
-		return err
+// queued hands out an event already queued for the subscriber, without
+// waiting (httpapi.Stream.SendQueued).
+func (s *subscriber) queued() (proto.Message, bool) {
+	select {
+	case ev := <-s.events:
+		s.refill()
+		return ev, true
+	default:
+		return nil, false
 	}
-	for n := 1; n < maxEventsPerFlush; n++ {
-		select {
-		case next := <-s.events:
-			s.refill()
-			if err := out.Write(next); err != nil {
-				return err
-			}
-			continue
-		default:
-		}
-		break
-	}
-	out.Flush()
-	return nil
 }
 
 // remoteHost is the client's address, for logs and framework hostnames.
