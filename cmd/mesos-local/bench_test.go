@@ -19,6 +19,7 @@ import (
 
 	"google.golang.org/protobuf/proto"
 
+	"github.com/gomesos/mesos/core/agent/sandbox"
 	"github.com/gomesos/mesos/core/httpapi"
 	"github.com/gomesos/mesos/core/proto/mesospb"
 	"github.com/gomesos/mesos/core/proto/schedulerpb"
@@ -31,6 +32,7 @@ var (
 	benchTasks    = flag.Int("bench.tasks", 1000, "tasks per timed run of BenchmarkTaskThroughput")
 	benchInflight = flag.Int("bench.inflight", 16, "most tasks launched and not yet finished at once (and the spawn-rate parallelism)")
 	benchRunning  = flag.Int("bench.running", 100, "long-running tasks held by BenchmarkAgentMemory")
+	benchWorkDir  = flag.String("bench.workdir", "", "where mesos-local's --work_dir and the sandbox floor's sandboxes go (default: the test's temporary directory, under $TMPDIR); e.g. /dev/shm to measure on tmpfs")
 	benchHelpers  = flag.String("bench.helpers", "built", "the agent's helper programs: built (mesos-containerizer and mesos-executor built into --launcher_dir, as make build installs them), self (the agent re-executes its own binary, this test binary), or dir:PATH (prebuilt helpers in PATH, e.g. another revision's, to compare builds)")
 )
 
@@ -117,7 +119,7 @@ func startBenchCluster(b testing.TB, launcherDir string) *benchCluster {
 	ctx, cancel := context.WithCancel(context.Background())
 	c := &benchCluster{ctx: ctx, cancel: cancel, done: make(chan int, 1), stderr: &lockedBuffer{}}
 	var stdout lockedBuffer
-	args := []string{"--port=" + strconv.Itoa(port), "--num_slaves=1", "--work_dir=" + b.TempDir(), "--quiet"}
+	args := []string{"--port=" + strconv.Itoa(port), "--num_slaves=1", "--work_dir=" + benchDir(b), "--quiet"}
 	if launcherDir != "" {
 		args = append(args, "--launcher_dir="+launcherDir)
 	}
@@ -317,6 +319,12 @@ func cpuTime() (self, children time.Duration) {
 
 // spawnRate is fork/exec+wait of `true` per second with p goroutines.
 func spawnRate(b testing.TB, total, p int) float64 {
+	return parallelRate(b, total, p, func(int, int) error { return exec.Command("true").Run() })
+}
+
+// parallelRate runs op total times (rounded down to a multiple of p) on p
+// goroutines, as op(goroutine, i), and returns the runs per second.
+func parallelRate(b testing.TB, total, p int, op func(g, i int) error) float64 {
 	var wg sync.WaitGroup
 	start := time.Now()
 	per := total / p
@@ -325,7 +333,7 @@ func spawnRate(b testing.TB, total, p int) float64 {
 		go func() {
 			defer wg.Done()
 			for i := 0; i < per; i++ {
-				if err := exec.Command("true").Run(); err != nil {
+				if err := op(g, i); err != nil {
 					b.Error(err)
 					return
 				}
@@ -334,6 +342,54 @@ func spawnRate(b testing.TB, total, p int) float64 {
 	}
 	wg.Wait()
 	return float64(per*p) / time.Since(start).Seconds()
+}
+
+// benchDir is a new directory for a work_dir: under -bench.workdir when
+// given, else the test's temporary directory.
+func benchDir(b testing.TB) string {
+	if *benchWorkDir == "" {
+		return b.TempDir()
+	}
+	dir, err := os.MkdirTemp(*benchWorkDir, "gomesos-bench-")
+	if err != nil {
+		b.Fatalf("-bench.workdir: %v", err)
+	}
+	b.Cleanup(func() { _ = os.RemoveAll(dir) })
+	return dir
+}
+
+// sandboxFloorRate is the per-task work no design of a Mesos agent can
+// skip, per second with p goroutines, with no master, framework, executor
+// or bookkeeping: the run's sandbox as the agent makes it (the directory
+// chain, mode, runs/latest link; sandbox.CreateRun), its stdout and
+// stderr files, and `sh -c true` (what a command task's `true` is) forked
+// into it with those as its output, waited for. It puts the fork/exec rate
+// of `true` in proportion: on a disk-backed work_dir the file system work
+// alone can cost more than the fork.
+func sandboxFloorRate(b testing.TB, workDir string, total, p int) float64 {
+	tree := sandbox.Layout{WorkDir: workDir}.Sandboxes()
+	return parallelRate(b, total, p, func(g, i int) error { return floorTask(tree, fmt.Sprintf("floor-%d-%d", g, i)) })
+}
+
+func floorTask(tree sandbox.Tree, id string) error {
+	run, err := sandbox.CreateRun(tree, sandbox.Run{AgentID: "floor-S0", FrameworkID: "floor-0000", ExecutorID: id, ContainerID: id}, "")
+	if err != nil {
+		return err
+	}
+	stdout, err := os.Create(filepath.Join(run.Path(), "stdout"))
+	if err != nil {
+		return err
+	}
+	defer stdout.Close()
+	stderr, err := os.Create(filepath.Join(run.Path(), "stderr"))
+	if err != nil {
+		return err
+	}
+	defer stderr.Close()
+	cmd := exec.Command("/bin/sh", "-c", "true")
+	cmd.Dir, cmd.Stdout, cmd.Stderr = run.Path(), stdout, stderr
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	return cmd.Run()
 }
 
 func heapAfterGC() uint64 {
@@ -398,6 +454,8 @@ func descendantsRSSByName() (uint64, int, map[string]uint64) {
 // iteration through the v1 scheduler API on mesos-local with one agent,
 // at most -bench.inflight unfinished at once, and measures in the same
 // run the machine's fork/exec rate of `true` at that parallelism.
+// It also measures the sandbox floor (sandboxFloorRate): the fork/exec of
+// `sh -c true` into a sandbox made as the agent makes it, nothing else.
 func BenchmarkTaskThroughput(b *testing.B) {
 	n, p := benchSize("bench.tasks", *benchTasks, 100), *benchInflight
 	c := startBenchCluster(b, benchLauncherDir(b))
@@ -421,6 +479,7 @@ func BenchmarkTaskThroughput(b *testing.B) {
 	b.StopTimer()
 	heap1 := heapAfterGC()
 	spawnAfter := spawnRate(b, max(1000, 100*p), p)
+	floor := sandboxFloorRate(b, benchDir(b), max(1000, 100*p), p)
 	tasks := float64(n * b.N)
 	finishedRate := tasks / wallFinished.Seconds()
 	b.ReportMetric(tasks/wallRunning.Seconds(), "running/s")
@@ -432,6 +491,8 @@ func BenchmarkTaskThroughput(b *testing.B) {
 	b.ReportMetric(spawn, "spawn/s")
 	b.ReportMetric(spawnAfter, "spawn-after/s")
 	b.ReportMetric(finishedRate/((spawn+spawnAfter)/2), "fraction-of-spawn")
+	b.ReportMetric(floor, "floor/s")
+	b.ReportMetric(floor/((spawn+spawnAfter)/2), "floor-fraction-of-spawn")
 	b.ReportMetric(float64((self1-self0).Microseconds())/1000/tasks, "cpu-ms/task-in-process")
 	b.ReportMetric(float64((child1-child0).Microseconds())/1000/tasks, "cpu-ms/task-children")
 	b.ReportMetric((float64(heap1)-float64(heap0))/1024/(tasks/1000), "heap-KiB/1k-completed")

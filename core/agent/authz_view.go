@@ -17,8 +17,11 @@ import (
 // VIEW_EXECUTOR, tasks by VIEW_TASK (within frameworks and executors the
 // principal may view), containers by VIEW_CONTAINER, /state's flags
 // by VIEW_FLAGS and /state's reservations (reserved_resources,
-// reserved_resources_full) by VIEW_ROLE of their role; Mesos's agent
-// leaves "resources", GET_AGENT and GET_STATE's resources unfiltered. An agent holds few of each: the loop lists them with the
+// reserved_resources_full, reserved_resources_allocated) by VIEW_ROLE of
+// their role; Mesos's agent leaves "resources", the unreserved_* fields,
+// GET_AGENT and GET_STATE's resources unfiltered. GET_OPERATIONS is
+// filtered by VIEW_ROLE too (authz_operations.go). An agent holds few of
+// each: the loop lists them with the
 // document, the authorizer judges them off the loop (one ApproveObjects
 // call per action), and the document, built fresh for the request, is cut
 // down. What the authorizer cannot decide is not shown.
@@ -106,8 +109,16 @@ func (a *Agent) listViewObjects() *viewObjects {
 	for _, fw := range a.completedFrameworks {
 		add(fw)
 	}
+	// The allocated reservations' roles are the total's; listing both
+	// keeps a role shown in reserved_resources_allocated decided even if
+	// the two ever differ.
 	for role := range a.totalResources().Reservations() {
 		o.roles = append(o.roles, role)
+	}
+	for role := range a.allocatedResources().Reservations() {
+		if !slices.Contains(o.roles, role) {
+			o.roles = append(o.roles, role)
+		}
 	}
 	return o
 }
@@ -185,7 +196,7 @@ func (v *agentView) filterStateDoc(doc map[string]any) {
 	}
 	// A role the view did not decide (reserved after the listing) is not
 	// shown.
-	for _, key := range []string{"reserved_resources", "reserved_resources_full"} {
+	for _, key := range []string{"reserved_resources", "reserved_resources_full", "reserved_resources_allocated"} {
 		if byRole, ok := doc[key].(map[string]any); ok {
 			for role := range byRole {
 				if !v.roles[role] {

@@ -209,9 +209,13 @@ type DockerConfig struct {
 	StopTimeout     time.Duration // --docker_stop_timeout (0ns)
 	RemoveDelay     time.Duration // --docker_remove_delay (6hrs)
 	KillOrphans     bool          // --docker_kill_orphans
+	EnableCFS       bool          // --cgroups_enable_cfs
 	MappedDirectory string        // --sandbox_directory (/mnt/mesos/sandbox)
 	// DefaultContainerDNS is --default_container_dns (nil: none).
 	DefaultContainerDNS *engine.ContainerDNS
+	// Config is --docker_config, the registry credentials of image pulls
+	// (nil: none).
+	Config *engine.DockerConfig
 }
 
 // Recovery modes.

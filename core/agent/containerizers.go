@@ -178,10 +178,12 @@ func (a *Agent) composeContainerizers(m *containerizer.Containerizer, l containe
 		StopTimeout:     d.StopTimeout,
 		RemoveDelay:     d.RemoveDelay,
 		KillOrphans:     d.KillOrphans,
+		EnableCFS:       d.EnableCFS,
 		MappedDirectory: d.MappedDirectory,
 		ExecutorBinary:  a.cfg.ExecutorBinary,
 		VolumePath:      a.volumePath,
 		DefaultDNS:      d.DefaultContainerDNS,
+		DockerConfig:    d.Config,
 		PreLaunch:       a.preLaunchDockerHook(),
 		Logger:          a.cfg.Logger.With("component", "docker-containerizer"),
 	})

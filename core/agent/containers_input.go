@@ -109,7 +109,9 @@ func (a *Agent) pumpInput(ctx context.Context, records *recordio.Reader, codec h
 					// character the client sends, not empty data.
 					continue
 				}
-				in.CloseInput()
+				if err := in.CloseInput(); err != nil {
+					return err
+				}
 				closed = true
 				continue
 			}

@@ -56,10 +56,12 @@ func streamCodec(h http.Header) (httpapi.Codec, error) {
 }
 
 // serveSession is LAUNCH_NESTED_CONTAINER_SESSION: the container lives as
-// long as the connection, which streams its stdout and stderr. Its stdin
-// is written with ATTACH_CONTAINER_INPUT. (There is no I/O switchboard
-// process here: the output is read from the container's sandbox files,
-// the input goes through a FIFO the agent holds.) With a TTYInfo in its
+// long as the connection, which streams its stdout and stderr, or, when
+// the agent stops first, until its command exits. Its stdin is written
+// with ATTACH_CONTAINER_INPUT. (There is no I/O switchboard process here:
+// the output is read from the container's sandbox files, the input goes
+// through a FIFO the agent holds and the container's supervisor relays
+// to the command, so that it outlives the agent.) With a TTYInfo in its
 // ContainerInfo the command runs on a pseudo-terminal whose master the
 // container's supervisor holds: what the terminal writes (stdout and
 // stderr merged) goes to the sandbox's stdout, and so comes out as STDOUT
@@ -84,6 +86,14 @@ func (a *Agent) serveSession(w http.ResponseWriter, r *http.Request, c *agentpb.
 		return
 	}
 	a.streamOutput(r.Context(), w, codec, n, 0)
+	if a.runCtx.Err() != nil {
+		// The agent is stopping (its server closes the connection):
+		// the container outlives it, as the agent's other containers
+		// do, and as Mesos's I/O switchboard keeps a session's: the
+		// next agent recovers it, and clients attach to its input and
+		// output again.
+		return
+	}
 	// The session is over: so is its container.
 	_, _ = a.containerizer.Destroy(context.Background(), n.id)
 }

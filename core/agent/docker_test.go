@@ -284,11 +284,7 @@ func TestDockerTaskSurvivesAgentRestartAndOrphansAreRemoved(t *testing.T) {
 	eventually(t, "the executor to reconnect", func() bool {
 		return strings.Count(sandboxFile(t, env.workDir, "survivor", "stderr"), "Registered docker executor") == 2
 	})
-	eventually(t, "re-registration", func() bool {
-		var ok bool
-		_ = second.call(t.Context(), func() { ok = second.state == stateRunning })
-		return ok
-	})
+	second.waitRegistered(t)
 	defer func() {
 		if t.Failed() {
 			t.Logf("executor's stderr:\n%s", sandboxFile(t, env.workDir, "survivor", "stderr"))
@@ -441,11 +437,7 @@ func TestDockerCustomExecutorSurvivesAgentRestart(t *testing.T) {
 	eventually(t, "the executor to subscribe again", func() bool {
 		return strings.Count(sandboxFile(t, env.workDir, "kept-executor", "stdout"), "event SUBSCRIBED") == 2
 	})
-	eventually(t, "re-registration", func() bool {
-		var ok bool
-		_ = second.call(t.Context(), func() { ok = second.state == stateRunning })
-		return ok
-	})
+	second.waitRegistered(t)
 	if info, err := env.client.InspectContainer(ctx, before[0].ID); err != nil || !info.State.Running {
 		t.Fatalf("the recovered container is not running: %v %+v", err, info.State)
 	}

@@ -358,11 +358,7 @@ func TestExecutorAuthenticationAcrossRestart(t *testing.T) {
 		})
 		return running
 	})
-	eventually(t, "re-registration", func() bool {
-		var ok bool
-		_ = b.call(t.Context(), func() { ok = b.state == stateRunning })
-		return ok
-	})
+	b.waitRegistered(t)
 	s.send(killCall("long", o.GetAgentId()))
 	s.waitState("long", mesospb.TaskState_TASK_KILLED)
 	b.stop(t)

@@ -35,11 +35,7 @@ func TestMasterRestart(t *testing.T) {
 	m2 := startMasterAt(t, m.addr)
 	info := frameworkInfo("failover", false)
 	info.Id = &mesospb.FrameworkID{Value: proto.String(s.id)}
-	eventually(t, "re-registration", func() bool {
-		var ok bool
-		_ = a.call(t.Context(), func() { ok = a.state == stateRunning })
-		return ok
-	})
+	a.waitRegistered(t)
 	if a.agentIDForFetch() != id {
 		t.Errorf("agent id changed from %s to %s", id, a.agentIDForFetch())
 	}

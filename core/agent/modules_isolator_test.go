@@ -79,11 +79,7 @@ func TestIsolatorModules(t *testing.T) {
 	if !again.Reattached || again.PID != first.PID {
 		t.Errorf("after the restart the plugin is %+v; before it was %+v", again, first)
 	}
-	eventually(t, "re-registration", func() bool {
-		var ok bool
-		_ = b.call(t.Context(), func() { ok = b.state == stateRunning })
-		return ok
-	})
+	b.waitRegistered(t)
 	s.send(killCall("long", o.GetAgentId()))
 	s.waitState("long", mesospb.TaskState_TASK_KILLED)
 	// With no container left, stopping the agent stops the plugin too.

@@ -184,11 +184,7 @@ func TestOperationFeedbackMasterRestart(t *testing.T) {
 		return disconnected
 	})
 	m2 := startMasterAt(t, m.addr)
-	eventually(t, "re-registration", func() bool {
-		var ok bool
-		_ = a.call(t.Context(), func() { ok = a.state == stateRunning })
-		return ok
-	})
+	a.waitRegistered(t)
 	ops := getOperations(t, m2.addr)
 	if len(ops) != 1 || ops[0].GetInfo().GetId().GetValue() != "op1" || !proto.Equal(ops[0].GetLatestStatus().GetUuid(), first.GetUuid()) {
 		t.Fatalf("GET_OPERATIONS after the master restart: %v", ops)

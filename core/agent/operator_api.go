@@ -87,9 +87,10 @@ func (a *Agent) serveOperator(w http.ResponseWriter, r *http.Request) {
 			resp, err = a.getContainers(r)
 		}
 	case agentpb.Call_GET_OPERATIONS:
-		err = a.call(r.Context(), func() {
-			resp = &agentpb.Response{GetOperations: &agentpb.Response_GetOperations{Operations: a.getOperations()}}
-		})
+		var ops []*mesospb.Operation
+		if ops, err = a.viewOperations(r.Context()); err == nil {
+			resp = &agentpb.Response{GetOperations: &agentpb.Response_GetOperations{Operations: ops}}
+		}
 	case agentpb.Call_GET_RESOURCE_PROVIDERS:
 		resp = &agentpb.Response{GetResourceProviders: &agentpb.Response_GetResourceProviders{}}
 	case agentpb.Call_LIST_FILES:

@@ -72,11 +72,7 @@ func TestRestartRunningTask(t *testing.T) {
 	})
 	b.stop(t)
 	c := startAgent(t, cfg)
-	eventually(t, "re-registration", func() bool {
-		var ok bool
-		_ = c.call(t.Context(), func() { ok = c.state == stateRunning })
-		return ok
-	})
+	c.waitRegistered(t)
 	s.send(killCall("long", o.GetAgentId()))
 	s.waitState("long", mesospb.TaskState_TASK_KILLED)
 	c.stop(t)

@@ -281,14 +281,7 @@ func TestResizeVolume(t *testing.T) {
 	}
 
 	// The new size survives an agent restart.
-	cfg.Port = a.port
-	a.stop(t)
-	b := startAgent(t, cfg)
-	eventually(t, "re-registration", func() bool {
-		var ok bool
-		_ = b.call(t.Context(), func() { ok = b.state == stateRunning })
-		return ok
-	})
+	b := restartAgent(t, a, cfg)
 	var total resources.Resources
 	_ = b.call(t.Context(), func() { total = b.totalResources() })
 	if vol, disk := volumeSizes(total); vol != 280 || disk != 220 {

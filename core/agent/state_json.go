@@ -53,6 +53,13 @@ func (a *Agent) stateJSON() map[string]any {
 	}
 	doc["reserved_resources"] = reserved
 	doc["reserved_resources_full"] = reservedFull
+	allocated := a.allocatedResources()
+	reservedAllocated := map[string]any{}
+	for role, r := range allocated.Reservations() {
+		reservedAllocated[role] = r.Flat()
+	}
+	doc["reserved_resources_allocated"] = reservedAllocated
+	doc["unreserved_resources_allocated"] = allocated.Unreserved().Flat()
 	if a.masterInfo != nil {
 		doc["master_hostname"] = a.masterInfo.GetHostname()
 	}
@@ -67,6 +74,20 @@ func (a *Agent) stateJSON() map[string]any {
 	doc["frameworks"] = frameworks
 	doc["completed_frameworks"] = completed
 	return doc
+}
+
+// allocatedResources is what the agent's frameworks hold on it: every
+// live executor's resources with those of its queued and launched tasks
+// (Mesos's sum of Framework::allocatedResources), the command executor's
+// overhead included. Completed frameworks and executors hold nothing.
+func (a *Agent) allocatedResources() resources.Resources {
+	var out resources.Resources
+	for _, fw := range a.frameworks {
+		for _, e := range fw.executors {
+			out = out.Add(e.allocated())
+		}
+	}
+	return out
 }
 
 func (a *Agent) frameworkJSON(fw *framework) map[string]any {

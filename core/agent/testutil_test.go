@@ -210,6 +210,28 @@ func (ta *testAgent) wait(t *testing.T) error {
 	return ta.runErr
 }
 
+// restartAgent stops a, starts a new agent with cfg on a's port (its
+// checkpointed executors keep running in between) and waits until the new
+// one is registered again.
+func restartAgent(t *testing.T, a *testAgent, cfg Config) *testAgent {
+	t.Helper()
+	cfg.Port = a.port
+	a.stop(t)
+	b := startAgent(t, cfg)
+	b.waitRegistered(t)
+	return b
+}
+
+// waitRegistered waits until the agent is registered with its master.
+func (ta *testAgent) waitRegistered(t *testing.T) {
+	t.Helper()
+	eventually(t, "registration", func() bool {
+		var ok bool
+		_ = ta.call(t.Context(), func() { ok = ta.state == stateRunning })
+		return ok
+	})
+}
+
 func (ta *testAgent) url(path string) string { return "http://" + ta.Endpoint() + path }
 
 // --- a scheduler ---

@@ -33,18 +33,57 @@ func (m *Master) makeOffers(resp *allocator.AllocateResponse) {
 	allocs, inverse := m.checkAllocations(resp)
 	defer m.makeInverseOffers(inverse)
 	for _, alloc := range allocs {
-		o, p, reason, err := m.makeOffer(alloc)
-		if err != nil {
-			m.rejectAllocation(alloc, reason, err)
-			continue
+		for _, part := range splitByRole(alloc) {
+			o, p, reason, err := m.makeOffer(part)
+			if err != nil {
+				m.rejectAllocation(part, reason, err)
+				continue
+			}
+			byFramework[o.fw] = append(byFramework[o.fw], p)
 		}
-		byFramework[o.fw] = append(byFramework[o.fw], p)
 	}
 	for fw, offers := range byFramework {
 		m.metrics.offersSent += int64(len(offers))
 		fw.metrics.offersSent += int64(len(offers))
 		fw.send(&schedulerpb.Event{Type: schedulerpb.Event_OFFERS.Enum(), Offers: &schedulerpb.Event_Offers{Offers: offers}})
 	}
+}
+
+// splitByRole splits an allocation of several roles' resources (a
+// MULTI_ROLE framework's, on an agent with resources for more than one of
+// its roles) into one per role, in the order the roles first appear: an
+// offer is made to one role, as Mesos makes one offer per framework, role
+// and agent. An allocation of one role is returned as it is; resources
+// without a role stay together and are rejected by makeOffer.
+func splitByRole(alloc *allocator.Allocation) []*allocator.Allocation {
+	res := alloc.GetResources()
+	if len(res) == 0 {
+		return []*allocator.Allocation{alloc}
+	}
+	first := res[0].GetAllocationInfo().GetRole()
+	single := true
+	for _, r := range res[1:] {
+		if r.GetAllocationInfo().GetRole() != first {
+			single = false
+			break
+		}
+	}
+	if single {
+		return []*allocator.Allocation{alloc}
+	}
+	var parts []*allocator.Allocation
+	index := map[string]int{}
+	for _, r := range res {
+		role := r.GetAllocationInfo().GetRole()
+		i, ok := index[role]
+		if !ok {
+			i = len(parts)
+			index[role] = i
+			parts = append(parts, &allocator.Allocation{FrameworkId: alloc.GetFrameworkId(), AgentId: alloc.GetAgentId()})
+		}
+		parts[i].Resources = append(parts[i].Resources, r)
+	}
+	return parts
 }
 
 // giveBack returns a rejected allocation to the allocator, which counted it

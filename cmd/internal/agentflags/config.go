@@ -53,6 +53,9 @@ func (f *Flags) Config(fs *flags.FlagSet, env []string, logger *slog.Logger) (ag
 		Flags:                             fs.Values(),
 		Logger:                            logger,
 	}
+	if fs.Lookup("docker").IsSet() && f.Docker != "docker" {
+		logger.Warn("--docker is not used: the Docker containerizer speaks the Docker Engine API over --docker_socket", "docker", f.Docker)
+	}
 	if fs.Lookup("launcher_dir").IsSet() {
 		cfg.LauncherDir = f.LauncherDir
 	}
@@ -80,11 +83,14 @@ func (f *Flags) Config(fs *flags.FlagSet, env []string, logger *slog.Logger) (ag
 	cfg.Modules, cfg.ModulesDir, cfg.Hooks = f.Modules, f.ModulesDir, f.Hooks
 	cfg.Isolation = f.Isolation
 	cfg.IsolatorOptions = builtin.Options{
-		CgroupsRoot:                strings.TrimPrefix(f.CgroupsRoot, "/"),
-		RevocableCPUNormalPriority: !f.RevocableCPULowPriority,
-		EnforceContainerDiskQuota:  f.EnforceContainerDiskQuota,
-		ContainerDiskWatchInterval: f.ContainerDiskWatchInterval.Std(),
-		Logger:                     logger.With("component", "isolator"),
+		CgroupsRoot:                      strings.TrimPrefix(f.CgroupsRoot, "/"),
+		CgroupsEnableCFS:                 f.CgroupsEnableCFS,
+		CgroupsLimitSwap:                 f.CgroupsLimitSwap,
+		RevocableCPUNormalPriority:       !f.RevocableCPULowPriority,
+		EnforceContainerDiskQuota:        f.EnforceContainerDiskQuota,
+		ContainerDiskWatchInterval:       f.ContainerDiskWatchInterval.Std(),
+		DisallowSharingAgentPIDNamespace: f.DisallowSharingAgentPIDNamespace,
+		Logger:                           logger.With("component", "isolator"),
 	}
 	cfg.ResourceEstimator = f.ResourceEstimator
 	cfg.OversubscribedResourcesInterval = f.OversubscribedResourcesInterval.Std()
@@ -97,6 +103,7 @@ func (f *Flags) Config(fs *flags.FlagSet, env []string, logger *slog.Logger) (ag
 		StopTimeout:     f.DockerStopTimeout.Std(),
 		RemoveDelay:     f.DockerRemoveDelay.Std(),
 		KillOrphans:     f.DockerKillOrphans,
+		EnableCFS:       f.CgroupsEnableCFS,
 		MappedDirectory: f.SandboxDirectory,
 	}
 	if len(f.DefaultContainerDNS) > 0 {
@@ -105,6 +112,13 @@ func (f *Flags) Config(fs *flags.FlagSet, env []string, logger *slog.Logger) (ag
 			return cfg, err
 		}
 		cfg.Docker.DefaultContainerDNS = dns
+	}
+	if len(f.DockerConfig) > 0 {
+		dc, err := engine.ParseDockerConfig(f.DockerConfig)
+		if err != nil {
+			return cfg, fmt.Errorf("--docker_config: %w", err)
+		}
+		cfg.Docker.Config = dc
 	}
 	return cfg, nil
 }

@@ -1,7 +1,6 @@
 package agentflags
 
 import (
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,15 +14,7 @@ import (
 // file:// path, reaches the agent's Docker config; a value Mesos refuses
 // fails the configuration, naming the flag.
 func TestDefaultContainerDNS(t *testing.T) {
-	load := func(value string) (agent.Config, error) {
-		fs, f := New()
-		fs.SetLogger(slog.New(slog.DiscardHandler))
-		args := []string{"--master=127.0.0.1:5050", "--work_dir=" + t.TempDir(), "--default_container_dns=" + value}
-		if err := fs.Load(fs.Sources(args, nil, ConfigLayout())); err != nil {
-			return agent.Config{}, err
-		}
-		return f.Config(fs, nil, slog.New(slog.DiscardHandler))
-	}
+	load := func(value string) (agent.Config, error) { return loadConfig(t, "--default_container_dns="+value) }
 	good := `{"docker": [{"network_mode": "BRIDGE", "dns": {"nameservers": ["192.0.2.53"]}}]}`
 	file := filepath.Join(t.TempDir(), "dns.json")
 	if err := os.WriteFile(file, []byte(good), 0o644); err != nil {

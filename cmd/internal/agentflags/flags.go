@@ -35,7 +35,9 @@ type Flags struct {
 	AuthenticationTimeoutMax          units.Duration
 	AuthenticationTimeoutMin          units.Duration
 	Authorizer                        string
+	CgroupsEnableCFS                  bool
 	CgroupsHierarchy                  string
+	CgroupsLimitSwap                  bool
 	CgroupsRoot                       string
 	ContainerDiskWatchInterval        units.Duration
 	ContainerLogger                   string
@@ -44,7 +46,10 @@ type Flags struct {
 	DefaultContainerDNS               json.RawMessage
 	DefaultContainerInfo              json.RawMessage
 	DefaultRole                       string
+	DisallowSharingAgentPIDNamespace  bool
 	DiskWatchInterval                 units.Duration
+	Docker                            string
+	DockerConfig                      json.RawMessage
 	DockerKillOrphans                 bool
 	DockerRemoveDelay                 units.Duration
 	DockerSocket                      string
@@ -61,6 +66,7 @@ type Flags struct {
 	GCDelay                           units.Duration
 	GCDiskHeadroom                    float64
 	HadoopHome                        string
+	HTTPCommandExecutor               bool
 	HTTPCredentials                   string
 	HTTPHeartbeatInterval             units.Duration
 	ImageProviders                    string
@@ -154,8 +160,14 @@ func New() (*flags.FlagSet, *Flags) {
 			"Note that if the `--authorizer` flag is provided with a value\n"+
 			"other than the default `local`, the ACLs\n"+
 			"passed through the `--acls` flag will be ignored.", "local")
+	fs.Bool(&f.CgroupsEnableCFS, "cgroups_enable_cfs",
+		"Cgroups feature flag to enable hard limits on CPU resources\n"+
+			"via the CFS bandwidth limiting subfeature.", false)
 	fs.Path(&f.CgroupsHierarchy, "cgroups_hierarchy",
 		"The path to the cgroups hierarchy root", "/sys/fs/cgroup")
+	fs.Bool(&f.CgroupsLimitSwap, "cgroups_limit_swap",
+		"Cgroups feature flag to enable memory limits on both memory and\n"+
+			"swap instead of just memory.", false)
 	fs.String(&f.CgroupsRoot, "cgroups_root", "Name of the root cgroup", "mesos")
 	fs.Duration(&f.ContainerDiskWatchInterval, "container_disk_watch_interval",
 		"The interval between disk quota checks for containers. This flag is\n"+
@@ -213,11 +225,41 @@ func New() (*flags.FlagSet, *Flags) {
 			"are not present in `--resources` but that are\n"+
 			"automatically detected, will be assigned to\n"+
 			"this role.", "*")
+	fs.Bool(&f.DisallowSharingAgentPIDNamespace, "disallow_sharing_agent_pid_namespace",
+		"If set to `true`, each top-level container will have its own pid\n"+
+			"namespace, and if the framework requests to share the agent pid\n"+
+			"namespace for the top level container, it will be rejected. If set\n"+
+			"to `false`, the top-level containers will share the pid namespace\n"+
+			"with agent if the framework requests it. This flag will be ignored\n"+
+			"if the `namespaces/pid` isolator is not enabled.", false)
 	fs.Duration(&f.DiskWatchInterval, "disk_watch_interval",
 		"Periodic time interval (e.g., 10secs, 2mins, etc)\n"+
 			"to check the overall disk usage managed by the agent.\n"+
 			"This drives the garbage collection of archived\n"+
 			"information and sandboxes.", units.Minute)
+	fs.JSON(&f.DockerConfig, "docker_config",
+		"The default docker config file for agent. Can be provided either as an\n"+
+			"absolute path pointing to the agent local docker config file, or as a\n"+
+			"JSON-formatted string. The format of the docker config file should be\n"+
+			"identical to docker's default one (e.g., either\n"+
+			"`$HOME/.docker/config.json` or `$HOME/.dockercfg`).\n"+
+			"Example JSON (`$HOME/.docker/config.json`):\n"+
+			"{\n"+
+			"  \"auths\": {\n"+
+			"    \"https://index.docker.io/v1/\": {\n"+
+			"      \"auth\": \"xXxXxXxXxXx=\",\n"+
+			"      \"email\": \"username@example.com\"\n"+
+			"    }\n"+
+			"  }\n"+
+			"}\n"+
+			"The Docker containerizer's image pulls send the credential of the\n"+
+			"image's registry. Credential helpers (`credsStore`, `credHelpers`)\n"+
+			"are not run.").Sensitive()
+	fs.String(&f.Docker, "docker",
+		"The absolute path to the docker executable for docker\n"+
+			"containerizer. Accepted for Mesos's command lines and not used:\n"+
+			"the Docker containerizer and its executor speak the Docker Engine\n"+
+			"API over `--docker_socket`; no docker CLI is run.", "docker")
 	fs.Bool(&f.DockerKillOrphans, "docker_kill_orphans",
 		"Enable docker containerizer to kill orphaned containers.\n"+
 			"Only containers this agent labelled (its runtime directory)\n"+
@@ -299,6 +341,11 @@ func New() (*flags.FlagSet, *Flags) {
 			"fetching framework executors from HDFS)\n"+
 			"(no default, look for `HADOOP_HOME` in\n"+
 			"environment or find hadoop on `PATH`)")
+	fs.Bool(&f.HTTPCommandExecutor, "http_command_executor",
+		"The underlying executor library to be used for the command executor.\n"+
+			"Accepted for Mesos's command lines: this agent's command executor\n"+
+			"always speaks the v1 executor HTTP API (there is no libprocess\n"+
+			"driver), whatever the value.", false)
 	fs.String(&f.HTTPCredentials, "http_credentials",
 		"Path to a JSON-formatted file containing credentials. These\n"+
 			"credentials are used to authenticate HTTP endpoints on the agent.\n"+

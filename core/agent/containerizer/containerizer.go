@@ -178,9 +178,8 @@ func New(opts Options) (*Containerizer, error) {
 // agent stopped: they keep running, and a new Containerizer over the same
 // runtime directory recovers them. Launches in flight fail. Forwarded
 // output stops being read (the next Containerizer reads on). Inputs are
-// closed, as an agent's exit closes them: a command reading its stdin
-// directly reads end of file, a terminal's input waits for the next
-// Containerizer.
+// closed, as an agent's exit closes them, without end of file: the
+// supervisors relaying them wait for the next Containerizer.
 func (c *Containerizer) Close() {
 	c.mu.Lock()
 	c.closed = true

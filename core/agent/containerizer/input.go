@@ -32,9 +32,14 @@ var (
 const stdinFIFO = "stdin"
 
 // input is a container's stdin stream, Mesos's I/O switchboard reduced to
-// its input side: a FIFO whose write end the containerizer holds for the
-// container's life (so the command does not see end of file between two
-// attached clients) and closes on the end of file a client sends.
+// its input side: a FIFO whose write end the containerizer holds while it
+// runs (so the command does not see end of file between two attached
+// clients). The container's supervisor reads the FIFO and relays it to
+// the command (its terminal, or the pipe that is its stdin), so that the
+// command's input outlives the agent: a restarted agent opens the FIFO
+// again (recoverInput). End of file, which the supervisor cannot tell
+// from the agent going away, is the FIFO's end-of-file mark
+// (launcher.MarkStdinEOF) made before the write end is closed.
 type input struct {
 	mu       sync.Mutex
 	f        *os.File // the write end (opened read-write, see openInput); nil once closed
@@ -42,6 +47,9 @@ type input struct {
 	tty      bool   // the command reads it through a terminal (launcher.TTY)
 	dir      string // the container's runtime directory
 }
+
+// path is the FIFO's.
+func (in *input) path() string { return filepath.Join(in.dir, stdinFIFO) }
 
 // openInput makes the FIFO in dir and opens it. It is opened read-write,
 // which never blocks on a FIFO, before the command opens it read-only:
@@ -58,10 +66,11 @@ func openInput(dir string) (*input, string, error) {
 	if err != nil {
 		return nil, "", fmt.Errorf("open stdin FIFO: %w", err)
 	}
-	return &input{f: os.NewFile(uintptr(fd), path)}, path, nil
+	return &input{f: os.NewFile(uintptr(fd), path), dir: dir}, path, nil
 }
 
-// close ends the stream (container destroyed, or end of file).
+// close lets go of the stream (container destroyed, or agent stopping).
+// It is not end of file for the command: see endOfFile.
 func (in *input) close() {
 	in.mu.Lock()
 	defer in.mu.Unlock()
@@ -127,12 +136,30 @@ func (a *AttachedInput) Write(ctx context.Context, data []byte) error {
 // CloseInput sends end of file: the container's stdin is closed for good.
 // On a terminal there is no such thing (the client sends ^D, which the
 // terminal turns into end of file for its reader), so it does nothing
-// there, as Mesos ignores empty data for a TTY.
-func (a *AttachedInput) CloseInput() {
+// there, as Mesos ignores empty data for a TTY. It fails, leaving the
+// stream open, when the end of file cannot be recorded.
+func (a *AttachedInput) CloseInput() error {
 	if a.in.tty {
-		return
+		return nil
 	}
-	a.in.close()
+	return a.in.endOfFile()
+}
+
+// endOfFile marks the FIFO's end, after everything written (the
+// supervisor relays the FIFO to its last byte, then closes the
+// command's stdin), and closes the write end.
+func (in *input) endOfFile() error {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if in.f == nil {
+		return nil
+	}
+	if err := launcher.MarkStdinEOF(in.path()); err != nil {
+		return fmt.Errorf("end the container's stdin: %w", err)
+	}
+	in.f.Close()
+	in.f = nil
+	return nil
 }
 
 // TTY reports whether the container's command runs on a terminal.

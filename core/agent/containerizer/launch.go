@@ -160,7 +160,9 @@ func (c *Containerizer) launch(ctx context.Context, ct *container, req LaunchReq
 			return err
 		}
 	}
-	spec.SelfSupervised = req.SelfSupervised && spec.SelfSupervisable() && !replacesCommand(infos)
+	// Not with an input: only a supervisor relays it so that it outlives
+	// the agent (a self-supervised command would read the FIFO itself).
+	spec.SelfSupervised = req.SelfSupervised && !req.Input && spec.SelfSupervisable() && !replacesCommand(infos)
 	if req.Input || tty != nil {
 		in, path, err := openInput(ct.dir)
 		if err != nil {

@@ -3,8 +3,6 @@ package containerizer
 import (
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 
 	"github.com/gomesos/mesos/core/agent/containerizer/launcher"
 	"github.com/gomesos/mesos/core/proto/mesospb"
@@ -40,28 +38,4 @@ func windowSize(rows, columns uint32) (uint16, uint16, error) {
 		return 0, 0, fmt.Errorf("window size %dx%d is out of range (at most %d rows and columns)", rows, columns, math.MaxUint16)
 	}
 	return uint16(rows), uint16(columns), nil
-}
-
-// recoverInput reopens the stdin FIFO of the recovered containers that
-// run on a terminal: their supervisor reads the FIFO without ever
-// expecting its end (end of input on a terminal is ^D), so clients can
-// write the terminal's input, and resize it, again after an agent
-// restart. (Without a terminal the command read end of file when the
-// last agent went away: its input is over.)
-func (c *Containerizer) recoverInput(kept []*container) {
-	for _, ct := range kept {
-		if ct.config.GetContainerInfo().GetTtyInfo() == nil {
-			continue
-		}
-		if _, err := os.Stat(filepath.Join(ct.dir, stdinFIFO)); err != nil {
-			continue
-		}
-		in, _, err := openInput(ct.dir)
-		if err != nil {
-			c.log.Warn("cannot reopen the input of the container's terminal", "container", ct.key, "error", err)
-			continue
-		}
-		in.tty, in.dir = true, ct.dir
-		ct.input = in
-	}
 }

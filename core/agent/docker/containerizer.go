@@ -45,6 +45,10 @@ type Options struct {
 	// KillOrphans is --docker_kill_orphans: remove this agent's containers
 	// that it does not recover.
 	KillOrphans bool
+	// EnableCFS is --cgroups_enable_cfs: cap the containers' cpus with a
+	// CFS quota (docker run, docker update and the docker executor's
+	// containers), as Mesos's Docker containerizer does.
+	EnableCFS bool
 	// MappedDirectory is --sandbox_directory, the sandbox's path in the
 	// container (default /mnt/mesos/sandbox).
 	MappedDirectory string
@@ -60,6 +64,9 @@ type Options struct {
 	// task sets none, given to the docker executor and to executor
 	// containers (nil: Docker's default).
 	DefaultDNS *engine.ContainerDNS
+	// DockerConfig is --docker_config: the registry credentials image
+	// pulls use (nil: pulls are anonymous).
+	DockerConfig *engine.DockerConfig
 	// PreLaunch asks the agent's hooks what to add to a container's
 	// executor before it is launched (Mesos's
 	// slavePreLaunchDockerTaskExecutorDecorator); nil without hooks.
@@ -128,6 +135,9 @@ func New(opts Options) (*Containerizer, error) {
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
+	}
+	for _, u := range opts.DockerConfig.Unsupported() {
+		opts.Logger.Warn("--docker_config: ignoring credential helpers, which are not supported", "helpers", u)
 	}
 	dir, err := filepath.Abs(filepath.Join(opts.RuntimeDir, "docker"))
 	if err != nil {
@@ -274,8 +284,11 @@ func (c *Containerizer) ensureImage(ctx context.Context, image string, force boo
 			return nil
 		}
 	}
-	c.log.Info("pulling docker image", "image", image, "force", force)
-	if err := c.client.PullImage(ctx, image); err != nil {
+	// As Mesos gives docker pull the --docker_config file, the pull
+	// carries the credential the file holds for the image's registry.
+	auth, withAuth := c.opts.DockerConfig.AuthFor(image)
+	c.log.Info("pulling docker image", "image", image, "force", force, "registry", engine.ImageRegistry(image), "credential", withAuth)
+	if err := c.client.PullImage(ctx, image, auth); err != nil {
 		why := "it is not present locally"
 		if force {
 			why = "force_pull_image"
@@ -299,6 +312,9 @@ func (c *Containerizer) executorFlags(ct *container, sandbox string) []string {
 	}
 	if c.opts.DefaultDNS != nil {
 		flags = append(flags, "--default_container_dns="+c.opts.DefaultDNS.String())
+	}
+	if c.opts.EnableCFS {
+		flags = append(flags, "--cgroups_enable_cfs=true")
 	}
 	return flags
 }

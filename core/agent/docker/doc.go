@@ -7,8 +7,9 @@
 // through a Mesos containerizer without isolators, and that executor
 // creates, starts, follows and stops the task's Docker container, named
 // mesos-<container id>, reporting the task's states to the agent. The
-// containerizer here checks (or pulls) the image before the executor
-// starts, stops the Docker container when the executor ends, removes it
+// containerizer here checks (or pulls, with the --docker_config
+// credential of the image's registry: engine/dockerconfig.go) the image
+// before the executor starts, stops the Docker container when the executor ends, removes it
 // after --docker_remove_delay, recovers running containers after an
 // agent restart, removes orphans (--docker_kill_orphans) and reads usage
 // from the daemon's stats. A framework's own executor with a DOCKER

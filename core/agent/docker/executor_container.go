@@ -64,6 +64,7 @@ func (c *Containerizer) prepareExecutorContainer(ct *container, cfg *isolator.Co
 		Labels:           map[string]string{engine.LabelOwner: c.owner},
 		Mounts:           mounts,
 		DefaultDNS:       c.opts.DefaultDNS,
+		EnableCFSQuota:   c.opts.EnableCFS,
 	}
 	create, err := spec.CreateConfig()
 	if err != nil {

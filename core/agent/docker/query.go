@@ -78,6 +78,9 @@ func (c *Containerizer) Update(ctx context.Context, id *mesospb.ContainerID, res
 	u := &engine.UpdateConfig{}
 	if cpus, ok := engine.ScalarSum(resources, "cpus"); ok {
 		u.CPUShares = max(int64(engine.CPUSharesPerCPU*cpus), engine.MinCPUShares)
+		if c.opts.EnableCFS {
+			u.CPUPeriod, u.CPUQuota = engine.CFSQuota(cpus)
+		}
 	}
 	if mem, ok := engine.ScalarSum(resources, "mem"); ok {
 		u.Memory, u.MemorySwap = max(int64(mem*(1<<20)), engine.MinMemory), -1

@@ -22,7 +22,10 @@
 // controlling terminal and stdio, and the supervisor holds the master,
 // copying the terminal's output to `stdout` and the stdin FIFO to the
 // terminal, so that the terminal lives as long as the container, agent
-// restarts included.
+// restarts included. Without a TTY, a command with a stdin FIFO reads a
+// pipe the supervisor writes what the FIFO brings to (Spec.RelayStdin),
+// so that its input outlives the agent too; its end of file is the
+// FIFO's end-of-file mark (see relay.go).
 //
 // A command that needs none of that (no namespaces, mounts, pre-exec
 // commands or rlimits) and knows how may supervise itself: the agent's
@@ -43,7 +46,9 @@
 //	                " clean" when nothing of the container was left running
 //	launch.json     the Spec the supervisor runs (not for a self-supervised command)
 //	supervisor.log  the supervisor's own log (not for a self-supervised command)
-//	stdin           a FIFO, the command's stdin, for a container with an input
+//	stdin           a FIFO, relayed to the command's stdin, for a container
+//	                with an input
+//	stdin.eof       created (empty) by the agent when the input ended
 //	tty             the path of the container's terminal (/dev/pts/N), for a
 //	                container with a TTY (whose master the supervisor holds)
 //

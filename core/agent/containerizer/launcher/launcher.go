@@ -84,6 +84,11 @@ func (l *Launcher) Fork(ctx context.Context, dir string, spec *Spec) (Process, e
 			return nil, err
 		}
 	}
+	if spec.Stdin != "" && spec.TTY == nil && !spec.SelfSupervised && !spec.RelayStdin {
+		relayed := *spec
+		relayed.RelayStdin = true
+		spec = &relayed
+	}
 	if !spec.SelfSupervised {
 		// Read by the supervisor (and its exec step) only.
 		if err := writeSpec(dir, spec); err != nil {

@@ -34,13 +34,7 @@ func (f *fixture) waitFor(name, want string) string {
 // stderr come out of the terminal into the stdout file.
 func TestTTY(t *testing.T) {
 	f := newFixture(t)
-	if err := os.MkdirAll(f.dir, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	fifo := filepath.Join(f.dir, "stdin")
-	if err := unix.Mkfifo(fifo, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	fifo := f.stdinFIFO(t)
 	// Held open like the containerizer holds it, so that the command
 	// never reads end of file from the FIFO.
 	in, err := os.OpenFile(fifo, os.O_RDWR, 0)
@@ -93,13 +87,7 @@ func TestTTY(t *testing.T) {
 // when the status is.
 func TestTTYEndOfTransmission(t *testing.T) {
 	f := newFixture(t)
-	if err := os.MkdirAll(f.dir, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	fifo := filepath.Join(f.dir, "stdin")
-	if err := unix.Mkfifo(fifo, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	fifo := f.stdinFIFO(t)
 	in, err := os.OpenFile(fifo, os.O_RDWR, 0)
 	if err != nil {
 		t.Fatal(err)

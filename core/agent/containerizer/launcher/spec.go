@@ -30,6 +30,11 @@ type Spec struct {
 	// Stdin is a file (a FIFO) the command reads as its stdin; empty is
 	// /dev/null. With a TTY, what it brings goes to the terminal's input.
 	Stdin string `json:"stdin,omitempty"`
+	// RelayStdin (without a TTY; Fork sets it when there is a Stdin) has
+	// the supervisor relay Stdin to the command through a pipe, so that
+	// the command does not see end of file when the agent writing the
+	// FIFO goes away, only once it was marked (see MarkStdinEOF).
+	RelayStdin bool `json:"relay_stdin,omitempty"`
 	// TTY runs the command attached to a pseudo-terminal (see TTY).
 	TTY *TTY `json:"tty,omitempty"`
 	// CloneFlags are the CLONE_NEW* flags of the namespaces the container

@@ -3,26 +3,17 @@ package launcher
 import (
 	"context"
 	"os"
-	"path/filepath"
 	"testing"
 	"time"
-
-	"golang.org/x/sys/unix"
 )
 
-// What the agent writes to the stdin FIFO and closes before the
-// supervisor runs (here: before the go-ahead) reaches the command: the
-// launcher opened the FIFO's read end at the fork, so the data did not
-// go with the pipe's last descriptor.
+// What the agent writes to the stdin FIFO and closes (with end of file)
+// before the supervisor runs (here: before the go-ahead) reaches the
+// command: the launcher opened the FIFO's read end at the fork, so the
+// data did not go with the pipe's last descriptor.
 func TestStdinWrittenBeforeTheCommandStarts(t *testing.T) {
 	f := newFixture(t)
-	if err := os.MkdirAll(f.dir, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	fifo := filepath.Join(f.dir, "stdin")
-	if err := unix.Mkfifo(fifo, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	fifo := f.stdinFIFO(t)
 	w, err := os.OpenFile(fifo, os.O_RDWR, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -39,6 +30,9 @@ func TestStdinWrittenBeforeTheCommandStarts(t *testing.T) {
 		_ = f.l.Destroy(ctx, p)
 	})
 	if _, err := w.WriteString("early\n"); err != nil {
+		t.Fatal(err)
+	}
+	if err := MarkStdinEOF(fifo); err != nil {
 		t.Fatal(err)
 	}
 	w.Close()

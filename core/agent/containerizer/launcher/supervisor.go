@@ -19,8 +19,9 @@ import (
 
 // supervise is the supervisor's main. It inherits fd 3 (the go-ahead
 // pipe), 4 and 5 (the sandbox's stdout and stderr), 6 (the command's
-// stdin: /dev/null or the input FIFO's read end) and with a TTY 7 and 8
-// (the terminal's master and slave); its own stdout and stderr are the
+// stdin: /dev/null or the input FIFO's read end, which it relays to the
+// command with Spec.RelayStdin or a TTY) and with a TTY 7 and 8 (the
+// terminal's master and slave); its own stdout and stderr are the
 // runtime directory's supervisor.log.
 func supervise(dir string) int {
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil)).With("pid", os.Getpid())
@@ -99,6 +100,17 @@ func supervise(dir string) int {
 		pid, code, err = startCommand(dir, spec, term.stdio())
 		if err == nil {
 			term.started(stdout)
+		}
+	} else if spec.RelayStdin && spec.Stdin != "" {
+		relay, rerr := newStdinRelay(stdinFd, spec.Stdin, log)
+		if rerr != nil {
+			return fail("Failed to open the command's stdin: %v", rerr)
+		}
+		pid, code, err = startCommand(dir, spec, []uintptr{relay.stdin(), stdout.Fd(), stderr.Fd()})
+		if err == nil {
+			relay.started()
+		} else {
+			relay.abort()
 		}
 	} else {
 		stdin := os.NewFile(stdinFd, "stdin")

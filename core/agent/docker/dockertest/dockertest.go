@@ -1,6 +1,8 @@
 // Package dockertest gives tests a real Docker daemon and images built
-// locally (there is no registry): a FROM scratch image holding Debian's
-// static busybox (package busybox-static) with its applets installed.
+// locally: a FROM scratch image holding Debian's static busybox (package
+// busybox-static) with its applets installed; and, for pulls, a real
+// registry requiring a password (registry.go: Debian's docker-registry
+// and apache2-utils' htpasswd).
 // Everything a test makes is named gomesos-dockertest-... and removed
 // when the test ends. Tests skip, saying why, when there is no daemon or
 // no static busybox.

@@ -160,10 +160,19 @@ func (c *Client) request(ctx context.Context, method, path string, query url.Val
 	if err != nil {
 		return nil, err
 	}
-	return c.send(ctx, method, "/v"+v+path, query, body)
+	return c.send(ctx, method, "/v"+v+path, query, body, nil)
 }
 
-func (c *Client) send(ctx context.Context, method, path string, query url.Values, body any) (*http.Response, error) {
+// requestHeader is request with extra headers (X-Registry-Auth).
+func (c *Client) requestHeader(ctx context.Context, method, path string, query url.Values, header http.Header) (*http.Response, error) {
+	v, err := c.APIVersion(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return c.send(ctx, method, "/v"+v+path, query, nil, header)
+}
+
+func (c *Client) send(ctx context.Context, method, path string, query url.Values, body any, header http.Header) (*http.Response, error) {
 	var r io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)
@@ -179,6 +188,9 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 	req, err := http.NewRequestWithContext(ctx, method, u, r)
 	if err != nil {
 		return nil, err
+	}
+	for k, v := range header {
+		req.Header[k] = v
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
@@ -217,7 +229,7 @@ func (c *Client) doJSON(ctx context.Context, method, path string, query url.Valu
 	var resp *http.Response
 	var err error
 	if path == "/version" {
-		resp, err = c.send(ctx, method, path, query, body)
+		resp, err = c.send(ctx, method, path, query, body, nil)
 	} else {
 		resp, err = c.request(ctx, method, path, query, body)
 	}

@@ -34,15 +34,20 @@ func escapeImage(ref string) string {
 }
 
 // PullImage pulls an image from its registry (errors do not repeat the
-// reference). The daemon answers 200 and
-// then reports progress, and failures, as a stream of JSON messages.
-func (c *Client) PullImage(ctx context.Context, ref string) error {
+// reference), with auth the registry's credential (nil: anonymously).
+// The daemon answers 200 and then reports progress, and failures, as a
+// stream of JSON messages.
+func (c *Client) PullImage(ctx context.Context, ref string, auth *AuthConfig) error {
 	repo, tag := SplitReference(ref)
 	q := url.Values{"fromImage": {repo}}
 	if tag != "" {
 		q.Set("tag", tag)
 	}
-	resp, err := c.request(ctx, http.MethodPost, "/images/create", q, nil)
+	header, err := registryAuthHeader(auth)
+	if err != nil {
+		return err
+	}
+	resp, err := c.requestHeader(ctx, http.MethodPost, "/images/create", q, header)
 	if err != nil {
 		return err
 	}

@@ -103,6 +103,13 @@ func (s *RunSpec) CreateConfig() (*CreateConfig, error) {
 	return cfg, nil
 }
 
+// CFSQuota is the CFS period and quota, in microseconds, that cap a
+// container at cpus (Mesos's 100 ms period and 1 ms floor).
+func CFSQuota(cpus float64) (period, quota int64) {
+	q := max(time.Duration(float64(cfsPeriod)*cpus), minCFSQuota)
+	return int64(cfsPeriod / time.Microsecond), int64(q / time.Microsecond)
+}
+
 // applyResources sets cpu shares (and quota) and memory from the
 // resources and limits.
 func (s *RunSpec) applyResources(hc *HostConfig) error {
@@ -111,11 +118,7 @@ func (s *RunSpec) applyResources(hc *HostConfig) error {
 	if hasCPUs {
 		hc.CPUShares = max(int64(CPUSharesPerCPU*cpus), MinCPUShares)
 	}
-	quota := func(c float64) {
-		q := max(time.Duration(float64(cfsPeriod)*c), minCFSQuota)
-		hc.CPUPeriod = int64(cfsPeriod / time.Microsecond)
-		hc.CPUQuota = int64(q / time.Microsecond)
-	}
+	quota := func(c float64) { hc.CPUPeriod, hc.CPUQuota = CFSQuota(c) }
 	if l, ok := s.Limits["cpus"]; ok {
 		if !math.IsInf(l.GetValue(), 1) {
 			quota(l.GetValue())

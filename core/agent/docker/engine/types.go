@@ -82,6 +82,8 @@ type LogConfig struct {
 // UpdateConfig is the body of POST /containers/{id}/update.
 type UpdateConfig struct {
 	CPUShares  int64 `json:"CpuShares,omitempty"`
+	CPUPeriod  int64 `json:"CpuPeriod,omitempty"`
+	CPUQuota   int64 `json:"CpuQuota,omitempty"`
 	Memory     int64 `json:"Memory,omitempty"`
 	MemorySwap int64 `json:"MemorySwap,omitempty"`
 }
