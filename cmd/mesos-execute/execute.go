@@ -13,6 +13,7 @@ import (
 
 	"google.golang.org/protobuf/proto"
 
+	"github.com/gomesos/mesos/core/flags"
 	"github.com/gomesos/mesos/core/httpapi"
 	"github.com/gomesos/mesos/core/proto/jsoncodec"
 	"github.com/gomesos/mesos/core/proto/mesospb"
@@ -36,7 +37,7 @@ type job struct {
 
 // execute runs the job to its end and returns the exit status: 0 when
 // every task finished (TASK_FINISHED), 1 otherwise.
-func execute(ctx context.Context, f *executeFlags, out io.Writer, logger *slog.Logger) (int, error) {
+func execute(ctx context.Context, f *executeFlags, fs *flags.FlagSet, out io.Writer, logger *slog.Logger) (int, error) {
 	codec := httpapi.JSON
 	if f.ContentType == "protobuf" {
 		codec = httpapi.Protobuf
@@ -50,6 +51,11 @@ func execute(ctx context.Context, f *executeFlags, out io.Writer, logger *slog.L
 		return 1, err
 	}
 	cfg := schedulerclient.Config{Master: f.Master, Codec: codec, Logger: logger}
+	if f.Principal != "" && fs.Lookup("secret").IsSet() {
+		// Mesos's scheduler library authenticates with the credential
+		// (HTTP basic, the default HTTP framework authenticator).
+		cfg.HTTP = basicAuthClient(f.Principal, f.Secret)
+	}
 	if strings.HasPrefix(f.Master, zk.Scheme) {
 		d, err := schedulerclient.NewDetector(f.Master, logger)
 		if err != nil {
@@ -82,16 +88,17 @@ func execute(ctx context.Context, f *executeFlags, out io.Writer, logger *slog.L
 
 	launched := false
 	states := map[string]mesospb.TaskState{}
-	var killTimer <-chan time.Time
+	// --kill_after counts from a task's TASK_RUNNING, as in Mesos; the
+	// timers hand the task to kill to this loop.
+	kills := make(chan *mesospb.TaskStatus, len(j.tasks))
+	killScheduled := map[string]bool{}
 	for {
 		select {
 		case <-ctx.Done():
 			return 1, ctx.Err()
-		case <-killTimer:
-			killTimer = nil
-			for _, t := range j.tasks {
-				_ = s.Call(ctx, &schedulerpb.Call{Type: schedulerpb.Call_KILL.Enum(), Kill: &schedulerpb.Call_Kill{TaskId: t.TaskId, AgentId: t.AgentId}})
-			}
+		case st := <-kills:
+			fmt.Fprintf(out, "Asked to kill task '%s' on agent '%s'\n", st.GetTaskId().GetValue(), st.GetAgentId().GetValue())
+			_ = s.Call(ctx, &schedulerpb.Call{Type: schedulerpb.Call_KILL.Enum(), Kill: &schedulerpb.Call_Kill{TaskId: st.TaskId, AgentId: st.AgentId}})
 		case ev, ok := <-s.Events():
 			if !ok {
 				ended := errors.New("the master closed the event stream")
@@ -119,24 +126,30 @@ func execute(ctx context.Context, f *executeFlags, out io.Writer, logger *slog.L
 			switch ev.GetType() {
 			case schedulerpb.Event_OFFERS:
 				for _, o := range ev.GetOffers().GetOffers() {
-					if launched || !fits(o, j.needed) {
-						decline(ctx, s, o)
+					if launched {
+						decline(ctx, s, o, declineForever)
 						continue
 					}
-					if err := launch(ctx, s, o, j); err != nil {
+					placed, ok := place(o, j, f.Role)
+					if !ok {
+						// Resources may free up on that agent: the default
+						// filter (5 s), not an hour.
+						decline(ctx, s, o, nil)
+						continue
+					}
+					if err := launch(ctx, s, o, placed); err != nil {
 						return 1, err
 					}
 					launched = true
-					for _, t := range j.tasks {
-						fmt.Fprintf(out, "Submitted task '%s' to agent '%s'\n", t.GetName(), o.GetAgentId().GetValue())
-					}
-					if f.KillAfter > 0 {
-						killTimer = time.After(f.KillAfter.Std())
-					}
+					printSubmitted(out, placed, o.GetAgentId().GetValue())
 				}
 			case schedulerpb.Event_UPDATE:
 				st := ev.GetUpdate().GetStatus()
 				printStatus(out, st)
+				if id := st.GetTaskId().GetValue(); f.KillAfter > 0 && st.GetState() == mesospb.TaskState_TASK_RUNNING && !killScheduled[id] {
+					killScheduled[id] = true
+					time.AfterFunc(f.KillAfter.Std(), func() { kills <- st })
+				}
 				if len(st.GetUuid()) > 0 {
 					_ = s.Call(ctx, &schedulerpb.Call{Type: schedulerpb.Call_ACKNOWLEDGE.Enum(), Acknowledge: &schedulerpb.Call_Acknowledge{
 						AgentId: st.AgentId, TaskId: st.TaskId, Uuid: st.Uuid,
@@ -204,18 +217,50 @@ func printStatus(out io.Writer, st *mesospb.TaskStatus) {
 	if st.Reason != nil {
 		fmt.Fprintf(out, "  reason: %s\n", st.GetReason())
 	}
+	if st.Healthy != nil {
+		// std::cout prints a bool as 1 or 0.
+		healthy := 0
+		if st.GetHealthy() {
+			healthy = 1
+		}
+		fmt.Fprintf(out, "  healthy?: %d\n", healthy)
+	}
+	if st.CheckStatus != nil {
+		// Mesos prints the CheckStatusInfo as JSON.
+		if b, err := jsoncodec.Marshal(st.GetCheckStatus()); err == nil {
+			fmt.Fprintf(out, "  check status: %s\n", b)
+		}
+	}
+	if lim := st.GetLimitation().GetResources(); len(lim) > 0 {
+		if r, err := resources.FromProtos(lim); err == nil {
+			fmt.Fprintf(out, "  resource limit violation: %s\n", r)
+		}
+	}
 }
 
-func fits(o *mesospb.Offer, needed resources.Resources) bool {
-	offered, err := resources.FromProtos(o.GetResources())
-	return err == nil && offered.Contains(needed)
-}
+// declineForever keeps the offers of a framework that has launched its
+// job away for an hour.
+var declineForever = &mesospb.Filters{RefuseSeconds: proto.Float64(3600)}
 
-func decline(ctx context.Context, s *schedulerclient.Session, o *mesospb.Offer) {
+func decline(ctx context.Context, s *schedulerclient.Session, o *mesospb.Offer, filters *mesospb.Filters) {
 	_ = s.Call(ctx, &schedulerpb.Call{
 		Type:    schedulerpb.Call_DECLINE.Enum(),
-		Decline: &schedulerpb.Call_Decline{OfferIds: []*mesospb.OfferID{o.GetId()}, Filters: &mesospb.Filters{RefuseSeconds: proto.Float64(3600)}},
+		Decline: &schedulerpb.Call_Decline{OfferIds: []*mesospb.OfferID{o.GetId()}, Filters: filters},
 	})
+}
+
+// printSubmitted writes the launch the way Mesos's mesos-execute does.
+func printSubmitted(out io.Writer, j *job, agentID string) {
+	if j.executor == nil {
+		fmt.Fprintf(out, "Submitted task '%s' to agent '%s'\n", j.tasks[0].GetName(), agentID)
+		return
+	}
+	ids := make([]string, 0, len(j.tasks))
+	for _, t := range j.tasks {
+		ids = append(ids, t.GetTaskId().GetValue())
+	}
+	// stout's stringify of a vector: "[ a, b ]".
+	fmt.Fprintf(out, "Submitted task group with tasks [ %s ] to agent '%s'\n", strings.Join(ids, ", "), agentID)
 }
 
 func launch(ctx context.Context, s *schedulerclient.Session, o *mesospb.Offer, j *job) error {
@@ -261,7 +306,15 @@ func frameworkInfo(f *executeFlags) (*mesospb.FrameworkInfo, error) {
 	if f.Principal != "" {
 		info.Principal = proto.String(f.Principal)
 	}
-	caps := map[mesospb.FrameworkInfo_Capability_Type]bool{mesospb.FrameworkInfo_Capability_MULTI_ROLE: true}
+	// Mesos's mesos-execute always enables RESERVATION_REFINEMENT,
+	// TASK_KILLING_STATE and REVOCABLE_RESOURCES; MULTI_ROLE because it
+	// subscribes with roles.
+	caps := map[mesospb.FrameworkInfo_Capability_Type]bool{
+		mesospb.FrameworkInfo_Capability_MULTI_ROLE:             true,
+		mesospb.FrameworkInfo_Capability_RESERVATION_REFINEMENT: true,
+		mesospb.FrameworkInfo_Capability_TASK_KILLING_STATE:     true,
+		mesospb.FrameworkInfo_Capability_REVOCABLE_RESOURCES:    true,
+	}
 	if f.PartitionAware {
 		caps[mesospb.FrameworkInfo_Capability_PARTITION_AWARE] = true
 	}
@@ -272,7 +325,7 @@ func frameworkInfo(f *executeFlags) (*mesospb.FrameworkInfo, error) {
 		}
 		v, ok := mesospb.FrameworkInfo_Capability_Type_value[name]
 		if !ok {
-			return nil, fmt.Errorf("unknown framework capability '%s'", name)
+			return nil, fmt.Errorf("Flags '--framework_capabilities' specifies an unknown capability '%s'", name)
 		}
 		caps[mesospb.FrameworkInfo_Capability_Type(v)] = true
 	}
@@ -284,10 +337,23 @@ func frameworkInfo(f *executeFlags) (*mesospb.FrameworkInfo, error) {
 
 // buildJob turns the flags into the tasks to launch and what they need.
 func buildJob(f *executeFlags) (*job, error) {
+	if f.Package != "" {
+		// Mesos copies the package into HDFS with the hadoop script and
+		// gives the task its hdfs:// URI; there is no HDFS client here.
+		return nil, errors.New("--package is not supported: copying packages into HDFS is not implemented" +
+			" (give the task a URI it can fetch with --task instead)")
+	}
+	spec, err := parseContainerSpec(f)
+	if err != nil {
+		return nil, err
+	}
 	if len(f.TaskGroup) > 0 {
 		group := &mesospb.TaskGroupInfo{}
-		if err := jsoncodec.Unmarshal(f.TaskGroup, group); err != nil {
+		if err := jsoncodec.Unmarshal(withAgentIDs(f.TaskGroup), group); err != nil {
 			return nil, fmt.Errorf("invalid --task_group: %w", err)
+		}
+		if len(group.GetTasks()) == 0 {
+			return nil, errors.New("invalid --task_group: it has no tasks")
 		}
 		execRes, _ := resources.Parse(defaultExecutorResources, "*")
 		j := &job{
@@ -296,6 +362,7 @@ func buildJob(f *executeFlags) (*job, error) {
 				Type:       mesospb.ExecutorInfo_DEFAULT.Enum(),
 				ExecutorId: &mesospb.ExecutorID{Value: proto.String("default-executor")},
 				Resources:  execRes.Allocate(f.Role).Protos(),
+				Container:  spec.groupExecutorContainer(),
 			},
 			needed: execRes.Allocate(f.Role),
 		}
@@ -311,22 +378,13 @@ func buildJob(f *executeFlags) (*job, error) {
 	var task *mesospb.TaskInfo
 	if len(f.Task) > 0 {
 		task = &mesospb.TaskInfo{}
-		// The task's agent_id is filled in at launch: allow it missing.
-		raw := map[string]json.RawMessage{}
-		if err := json.Unmarshal(f.Task, &raw); err != nil {
-			return nil, fmt.Errorf("invalid --task: %w", err)
-		}
-		if _, ok := raw["agent_id"]; !ok {
-			raw["agent_id"] = json.RawMessage(`{"value":"pending"}`)
-		}
-		withAgent, _ := json.Marshal(raw)
-		if err := jsoncodec.Unmarshal(withAgent, task); err != nil {
+		if err := jsoncodec.Unmarshal(withAgentID(f.Task), task); err != nil {
 			return nil, fmt.Errorf("invalid --task: %w", err)
 		}
 	} else {
 		r, err := resources.Parse(f.Resources, "*")
 		if err != nil {
-			return nil, fmt.Errorf("invalid --resources: %w", err)
+			return nil, fmt.Errorf("Failed to parse resources '%s': %w", f.Resources, err)
 		}
 		task = &mesospb.TaskInfo{
 			Name:      proto.String(f.Name),
@@ -344,16 +402,8 @@ func buildJob(f *executeFlags) (*job, error) {
 			}
 			task.Command.Environment = env
 		}
-		if f.DockerImage != "" && f.dockerContainerizer {
-			task.Container = &mesospb.ContainerInfo{
-				Type:   mesospb.ContainerInfo_DOCKER.Enum(),
-				Docker: &mesospb.ContainerInfo_DockerInfo{Image: proto.String(f.DockerImage)},
-			}
-		} else if f.DockerImage != "" {
-			task.Container = &mesospb.ContainerInfo{
-				Type:  mesospb.ContainerInfo_MESOS.Enum(),
-				Mesos: &mesospb.ContainerInfo_MesosInfo{Image: &mesospb.Image{Type: mesospb.Image_DOCKER.Enum(), Docker: &mesospb.Image_Docker{Name: proto.String(f.DockerImage)}}},
-			}
+		if task.Container, err = spec.containerInfo(); err != nil {
+			return nil, err
 		}
 	}
 	r, err := taskResources(task, f.Role)
@@ -361,6 +411,49 @@ func buildJob(f *executeFlags) (*job, error) {
 		return nil, err
 	}
 	return &job{tasks: []*mesospb.TaskInfo{task}, needed: r}, nil
+}
+
+// withAgentID gives a TaskInfo's JSON a placeholder agent_id when it has
+// none (it is filled in at launch; Mesos's help says it need not be set).
+// JSON that is not an object is returned as is, for the decoder's error.
+func withAgentID(raw json.RawMessage) json.RawMessage {
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &obj); err != nil || obj == nil {
+		return raw
+	}
+	if _, ok := obj["agent_id"]; !ok {
+		obj["agent_id"] = json.RawMessage(`{"value":""}`)
+	}
+	out, err := json.Marshal(obj)
+	if err != nil {
+		return raw
+	}
+	return out
+}
+
+// withAgentIDs is withAgentID for each task of a TaskGroupInfo's JSON.
+func withAgentIDs(raw json.RawMessage) json.RawMessage {
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &obj); err != nil || obj == nil {
+		return raw
+	}
+	var tasks []json.RawMessage
+	if err := json.Unmarshal(obj["tasks"], &tasks); err != nil {
+		return raw
+	}
+	for i := range tasks {
+		tasks[i] = withAgentID(tasks[i])
+	}
+	b, err := json.Marshal(tasks)
+	if err != nil {
+		return raw
+	}
+	obj["tasks"] = b
+	out, err := json.Marshal(obj)
+	if err != nil {
+		return raw
+	}
+	return out
 }
 
 // taskResources allocates a task's resources to the role (the framework
@@ -386,4 +479,58 @@ func environment(raw json.RawMessage) (*mesospb.Environment, error) {
 		env.Variables = append(env.Variables, &mesospb.Environment_Variable{Name: proto.String(k), Value: proto.String(v)})
 	}
 	return env, nil
+}
+
+// place fits the job into an offer: with a role other than "*", the
+// role's static reservations first, then unreserved resources (Mesos's
+// mesos-execute takes "resources first from the specified role, then
+// from '*'"; a job split across both is not placed). It returns the job
+// with the resources it will use.
+func place(o *mesospb.Offer, j *job, role string) (*job, bool) {
+	offered, err := resources.FromProtos(o.GetResources())
+	if err != nil {
+		return nil, false
+	}
+	if role != "*" {
+		reservation := &mesospb.Resource_ReservationInfo{Type: mesospb.Resource_ReservationInfo_STATIC.Enum(), Role: proto.String(role)}
+		if reserved, err := j.map_(func(r resources.Resources) (resources.Resources, error) {
+			return r.PushReservation(reservation)
+		}); err == nil && offered.Contains(reserved.needed) {
+			return reserved, true
+		}
+	}
+	return j, offered.Contains(j.needed)
+}
+
+// map_ is the job with edit applied to the resources of its tasks and
+// executor (copies: the job is left alone).
+func (j *job) map_(edit func(resources.Resources) (resources.Resources, error)) (*job, error) {
+	out := &job{}
+	conv := func(rs []*mesospb.Resource) ([]*mesospb.Resource, error) {
+		r, err := resources.FromProtos(rs)
+		if err != nil {
+			return nil, err
+		}
+		if r, err = edit(r); err != nil {
+			return nil, err
+		}
+		out.needed = out.needed.Add(r)
+		return r.Protos(), nil
+	}
+	for _, t := range j.tasks {
+		c := proto.Clone(t).(*mesospb.TaskInfo)
+		var err error
+		if c.Resources, err = conv(c.GetResources()); err != nil {
+			return nil, err
+		}
+		out.tasks = append(out.tasks, c)
+	}
+	if j.executor != nil {
+		out.executor = proto.Clone(j.executor).(*mesospb.ExecutorInfo)
+		var err error
+		if out.executor.Resources, err = conv(out.executor.GetResources()); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }

@@ -25,6 +25,13 @@ func main() {
 // run is main without the process: tests call it with their own
 // arguments, environment and output.
 func run(args, env []string, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return runContext(ctx, args, env, stdout, stderr)
+}
+
+// runContext is run until ctx ends (tests bound it with a deadline).
+func runContext(ctx context.Context, args, env []string, stdout, stderr io.Writer) int {
 	fs, f := newFlags()
 	if code, done := cmdutil.Load(fs, flags.Sources{Args: args, Env: env}, stdout, stderr); done {
 		return code
@@ -38,9 +45,7 @@ func run(args, env []string, stdout, stderr io.Writer) int {
 	// mesos-execute has no logging flags; it logs at INFO to stderr.
 	logging := cmdutil.Logging{LoggingLevel: "INFO"}
 	logger := cmdutil.Start(fs, &logging, stderr)
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	code, err := execute(ctx, f, stdout, logger)
+	code, err := execute(ctx, f, fs, stdout, logger)
 	if err != nil {
 		logger.Error("mesos-execute failed", "error", err)
 	}

@@ -137,6 +137,10 @@ func startMaster(ctx context.Context, f *localFlags, ip string, env, args []stri
 	if err := mf.Check(); err != nil {
 		return nil, nil, nil, err
 	}
+	// The logging flags are mesos-local's own (splitArgs keeps them): the
+	// master logs as the rest of the process does, so --quiet silences it
+	// too (Mesos's mesos-local has one glog for everything).
+	mf.Logging = f.Logging
 	log, err := mf.OpenLog(stderr)
 	if err != nil {
 		return nil, nil, nil, err

@@ -192,6 +192,11 @@ func TestLocalClusterRunsATask(t *testing.T) {
 					if !strings.Contains(stdout.String(), fmt.Sprintf("master at http://%s", master)) {
 						t.Errorf("mesos-local did not say where the master is: %q", stdout.String())
 					}
+					// --quiet: nothing logged to stderr, the master's
+					// records included (they used to be).
+					if strings.Contains(stderr.String(), "level=INFO") {
+						t.Errorf("--quiet, yet INFO records on stderr:\n%s", stderr.String())
+					}
 					return
 				case mesospb.TaskState_TASK_FAILED, mesospb.TaskState_TASK_ERROR, mesospb.TaskState_TASK_LOST,
 					mesospb.TaskState_TASK_DROPPED, mesospb.TaskState_TASK_KILLED:

@@ -15,18 +15,15 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	gozk "github.com/go-zookeeper/zk"
 	"google.golang.org/protobuf/proto"
 
-	"github.com/gomesos/mesos/builtin/allocator/hierarchical"
+	"github.com/gomesos/mesos/cmd/internal/clustertest"
 	"github.com/gomesos/mesos/cmd/internal/executors"
-	"github.com/gomesos/mesos/core/agent"
 	"github.com/gomesos/mesos/core/agent/containerizer"
-	"github.com/gomesos/mesos/core/master"
 	"github.com/gomesos/mesos/core/proto/mesospb"
 	"github.com/gomesos/mesos/core/proto/schedulerpb"
 	"github.com/gomesos/mesos/core/schedulerclient"
@@ -92,118 +89,12 @@ func eventually(t *testing.T, what string, timeout time.Duration, cond func() bo
 }
 
 // startMaster runs a master on a loopback port until the test ends.
-func startMaster(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := master.New(master.Config{
-		IP: "127.0.0.1", Port: l.Addr().(*net.TCPAddr).Port, Version: "1.11.0",
-		AllocationInterval: 50 * time.Millisecond,
-		Allocator:          hierarchical.New(),
-		Logger:             testLogger().With("component", "master"),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &http.Server{Handler: m.Handler()}
-	go srv.Serve(l)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		if err := m.Run(ctx); err != nil {
-			t.Errorf("master: %v", err)
-		}
-	}()
-	t.Cleanup(func() {
-		cancel()
-		<-done
-		srv.Close()
-	})
-	return l.Addr().String()
-}
+func startMaster(t *testing.T) string { return clustertest.StartMaster(t, testLogger(), nil) }
 
 // startAgent runs an agent registered with masterAddr until the test
 // ends, and then checks that nothing it started still runs.
 func startAgent(t *testing.T, masterAddr, workDir string) {
-	t.Helper()
-	self, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := agent.New(agent.Config{
-		Master:                      masterAddr,
-		WorkDir:                     workDir,
-		IP:                          "127.0.0.1",
-		Hostname:                    "localhost",
-		Resources:                   "cpus:4;mem:2048;disk:4096;ports:[31000-31100]",
-		Isolation:                   "posix/cpu,posix/mem",
-		ExecutorBinary:              self,
-		ExecutorShutdownGracePeriod: time.Second,
-		RegistrationBackoffFactor:   100 * time.Millisecond,
-		Flags:                       map[string]string{"work_dir": workDir},
-		Logger:                      testLogger().With("component", "agent"),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- a.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case <-done:
-		case <-time.After(30 * time.Second):
-			t.Error("agent did not stop")
-		}
-		killProcessesUnder(t, workDir)
-	})
-}
-
-// killProcessesUnder fails the test for, and kills, any process still
-// running from dir (its working directory or command line below it).
-func killProcessesUnder(t *testing.T, dir string) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		left := processesUnder(dir)
-		if len(left) == 0 {
-			return
-		}
-		if time.Now().After(deadline) {
-			for _, pid := range left {
-				t.Errorf("process %d left behind", pid)
-				_ = syscall.Kill(pid, syscall.SIGKILL)
-			}
-			return
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
-
-func processesUnder(dir string) []int {
-	entries, _ := os.ReadDir("/proc")
-	var out []int
-	self := os.Getpid()
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil || pid == self {
-			continue
-		}
-		stat, _ := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-		if i := bytes.LastIndexByte(stat, ')'); i > 0 && len(stat) > i+2 && stat[i+2] == 'Z' {
-			continue // a zombie
-		}
-		cwd, _ := os.Readlink(fmt.Sprintf("/proc/%d/cwd", pid))
-		cmdline, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
-		if strings.HasPrefix(cwd, dir) || bytes.Contains(cmdline, []byte(dir)) {
-			out = append(out, pid)
-		}
-	}
-	return out
+	clustertest.StartAgent(t, testLogger(), masterAddr, workDir, "cpus:4;mem:2048;disk:4096;ports:[31000-31100]")
 }
 
 // testFramework is a tiny framework: it launches its tasks on the first

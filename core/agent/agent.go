@@ -146,6 +146,10 @@ type Agent struct {
 	// nested are the containers launched below executors' containers
 	// through the operator API, by key (parent.child).
 	nested map[string]*nestedContainer
+	// nestedDestroys are the destroys of nested containers whose executor
+	// ended (destroyNestedOf); the agent waits for them when it stops, so
+	// that none is cut short and leaves its processes behind.
+	nestedDestroys sync.WaitGroup
 
 	master *masterConn
 	// masterInfo is the master the agent registered with last.
@@ -449,6 +453,7 @@ func (a *Agent) finalize(forGood bool) {
 		})
 	}
 	wg.Wait()
+	waitGroupUntil(ctx, &a.nestedDestroys)
 	if forGood {
 		// Like Mesos, forget the agent so that a restart registers anew.
 		if err := os.Remove(a.layout.Meta().LatestAgent()); err != nil && !errors.Is(err, os.ErrNotExist) {
@@ -462,6 +467,16 @@ func (a *Agent) finalize(forGood bool) {
 	a.releaseModules(survivors)
 	a.gc.Close()
 	a.shutdownServer()
+}
+
+// waitGroupUntil waits for wg, or until ctx ends.
+func waitGroupUntil(ctx context.Context, wg *sync.WaitGroup) {
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+	}
 }
 
 func (a *Agent) shutdownServer() {

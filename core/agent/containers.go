@@ -325,7 +325,7 @@ func (a *Agent) destroyNestedOf(e *executor) {
 			delete(a.nested, key)
 			if !n.terminated {
 				id := n.id
-				go func() { _, _ = a.containerizer.Destroy(context.Background(), id) }()
+				a.nestedDestroys.Go(func() { _, _ = a.containerizer.Destroy(context.Background(), id) })
 			}
 		}
 	}

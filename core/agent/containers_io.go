@@ -174,6 +174,11 @@ func (a *Agent) streamOutput(ctx context.Context, w http.ResponseWriter, codec h
 		}
 		return nil
 	}
+	// What was written before the watch existed woke nobody: read it now,
+	// after the watch is in place, so that nothing waits for the poll.
+	if drain() != nil {
+		return
+	}
 	for {
 		select {
 		case <-ctx.Done():

@@ -223,9 +223,12 @@ func TestResizeVolume(t *testing.T) {
 	if vol, disk := volumeSizes(resources.New(o.GetResources()...)); vol != 250 || disk != 250 {
 		t.Fatalf("offer after shrinking: vol1 %v, reserved disk %v; want 250 and 250", vol, disk)
 	}
-	if vol, disk := checkpointedSizes(t, a); vol != 250 || disk != 250 {
-		t.Errorf("checkpointed after shrinking: vol1 %v, reserved disk %v", vol, disk)
-	}
+	// The master offers the result when it applies the operation; the
+	// agent checkpoints it when the master's message reaches it.
+	eventually(t, "the shrunk volume checkpointed", func() bool {
+		vol, disk := checkpointedSizes(t, a)
+		return vol == 250 && disk == 250
+	})
 
 	// The operator: the outstanding offer is rescinded for the operation.
 	grow := &masterpb.Call{Type: masterpb.Call_GROW_VOLUME.Enum(), GrowVolume: &masterpb.Call_GrowVolume{

@@ -165,31 +165,38 @@ func (m *Master) rejectTask(fw *framework, t *mesospb.TaskInfo, err error) {
 }
 
 // normalize brings a framework's message to the master's form: reservations
-// in the post-refinement form and, for frameworks without MULTI_ROLE,
-// allocation_info set to the offer's role.
+// in the post-refinement form and allocation_info set to the offer's role
+// where the framework left it out. As Mesos (protobuf::injectAllocationInfo
+// in Master::accept), this is done for every framework, MULTI_ROLE or not:
+// MULTI_ROLE frameworks need not echo the offer's allocation_info, and one
+// they did set is kept, to be checked against the offer.
 func normalize(lc *launchContext, msg proto.Message) error {
 	if err := resources.ConvertMessage(msg, resources.PostRefinement); err != nil {
 		return err
-	}
-	if lc.fw.capable(mesospb.FrameworkInfo_Capability_MULTI_ROLE) {
-		return nil
 	}
 	setAllocationRole(msg, lc.role)
 	return nil
 }
 
+// setAllocationRole sets allocation_info to role on the resources of msg
+// that have none.
 func setAllocationRole(msg proto.Message, role string) {
+	inject := func(r *mesospb.Resource) {
+		if r != nil && r.AllocationInfo == nil {
+			r.AllocationInfo = &mesospb.Resource_AllocationInfo{Role: proto.String(role)}
+		}
+	}
 	switch v := msg.(type) {
 	case *mesospb.TaskInfo:
 		for _, r := range v.GetResources() {
-			r.AllocationInfo = &mesospb.Resource_AllocationInfo{Role: proto.String(role)}
+			inject(r)
 		}
 		if v.Executor != nil {
 			setAllocationRole(v.Executor, role)
 		}
 	case *mesospb.ExecutorInfo:
 		for _, r := range v.GetResources() {
-			r.AllocationInfo = &mesospb.Resource_AllocationInfo{Role: proto.String(role)}
+			inject(r)
 		}
 	case *mesospb.Offer_Operation:
 		for _, list := range [][]*mesospb.Resource{
@@ -198,10 +205,7 @@ func setAllocationRole(msg proto.Message, role string) {
 			{v.GetGrowVolume().GetVolume(), v.GetGrowVolume().GetAddition(), v.GetShrinkVolume().GetVolume()},
 		} {
 			for _, r := range list {
-				if r == nil {
-					continue // an absent GrowVolume/ShrinkVolume field
-				}
-				r.AllocationInfo = &mesospb.Resource_AllocationInfo{Role: proto.String(role)}
+				inject(r) // nil: an absent GrowVolume/ShrinkVolume field
 			}
 		}
 	}
@@ -331,6 +335,9 @@ func (m *Master) validateTaskCommon(lc *launchContext, ti *mesospb.TaskInfo) (re
 	if err != nil {
 		return resources.Resources{}, fmt.Errorf("Task uses invalid resources: %w", err)
 	}
+	if err := allocatedToSingleRole(ti.GetResources()); err != nil {
+		return resources.Resources{}, fmt.Errorf("Invalid task resources: %w", err)
+	}
 	if gp := ti.GetKillPolicy().GetGracePeriod(); gp != nil && gp.GetNanoseconds() < 0 {
 		return resources.Resources{}, fmt.Errorf("Task's 'kill_policy.grace_period' must be non-negative")
 	}
@@ -359,6 +366,9 @@ func (m *Master) executorResources(lc *launchContext, e *mesospb.ExecutorInfo) (
 	r, err := resources.FromProtos(e.GetResources())
 	if err != nil {
 		return resources.Resources{}, fmt.Errorf("Executor uses invalid resources: %w", err)
+	}
+	if err := allocatedToSingleRole(e.GetResources()); err != nil {
+		return resources.Resources{}, fmt.Errorf("Invalid executor resources: %w", err)
 	}
 	return r, nil
 }

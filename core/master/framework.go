@@ -128,6 +128,9 @@ func (m *Master) subscribe(info *mesospb.FrameworkInfo, suppressed []string, sub
 	if err := m.validateFrameworkInfo(info); err != nil {
 		return nil, err
 	}
+	if err := validateSuppressedRoles(info, suppressed); err != nil {
+		return nil, err
+	}
 	info = proto.Clone(info).(*mesospb.FrameworkInfo)
 	now := m.cfg.Now()
 
@@ -246,10 +249,16 @@ func (m *Master) removeFramework(fw *framework) {
 	for _, t := range fw.tasks {
 		m.finishTask(fw, t, mesospb.TaskState_TASK_KILLED, "Framework removed")
 	}
+	// The executors' resources leave the agent's used ones with them (the
+	// allocator frees all of the framework's when it hears of the removal;
+	// the agent's later ExecutorExited finds no executor left to free).
 	for agentID, execs := range fw.executors {
 		if a := m.agents[agentID]; a != nil {
 			for execID := range execs {
-				a.removeExecutor(fw.id, execID)
+				info := a.removeExecutor(fw.id, execID)
+				if r, err := resources.FromProtos(info.GetResources()); err == nil && !r.IsEmpty() {
+					a.subtractUsed(fw.id, r)
+				}
 			}
 		}
 	}

@@ -117,8 +117,17 @@ func (m *Master) conversion(op *mesospb.Offer_Operation, chk operationChecks) (c
 				if _, allocated := r.AllocationRole(); allocated {
 					return consumed, converted, fmt.Errorf("Invalid RESERVE operation: resource %s must not have allocation info", r)
 				}
-			} else if role := top.GetRole(); role != chk.role && !resources.IsStrictSubrole(role, chk.role) {
-				return consumed, converted, fmt.Errorf("Invalid RESERVE operation: the reservation's role '%s' is not the offer's role '%s' or one of its subroles", role, chk.role)
+			} else if alloc, _ := r.AllocationRole(); top.GetRole() != alloc {
+				// As Mesos: a framework reserves for the role the
+				// resources are allocated to (normalize put the offer's
+				// there unless the framework chose one), neither for
+				// another of its roles nor for a subrole.
+				return consumed, converted, fmt.Errorf("A reserve operation was attempted for a resource with role '%s', but the resource was allocated to role '%s'", top.GetRole(), alloc)
+			}
+		}
+		if chk.role != "" {
+			if err := allocatedToSingleRole(op.GetReserve().GetResources()); err != nil {
+				return consumed, converted, fmt.Errorf("Invalid reservation resources: %w", err)
 			}
 		}
 		consumed, err = converted.PopReservation()
@@ -158,6 +167,11 @@ func (m *Master) conversion(op *mesospb.Offer_Operation, chk operationChecks) (c
 			}
 			if id := r.Proto().GetDisk().GetPersistence().GetId(); agentHasVolume(chk.agent, id) {
 				return consumed, converted, fmt.Errorf("Invalid CREATE operation: persistence ID '%s' already exists on the agent", id)
+			}
+		}
+		if chk.role != "" {
+			if err := allocatedToSingleRole(op.GetCreate().GetVolumes()); err != nil {
+				return consumed, converted, fmt.Errorf("Invalid volume resources: %w", err)
 			}
 		}
 		consumed = stripPersistence(converted)

@@ -36,9 +36,34 @@ func (a *agent) usedResources() resources.Resources {
 	return used
 }
 
+// offeredByAgent sums the outstanding offers by agent, each resource
+// keeping its allocation (the offer's role), as Mesos's
+// Slave::offeredResources: VIEW_ROLE filtering needs the role an offered
+// resource is allocated to, which agent.offered (kept unallocated, as the
+// allocator counts it) has lost. Offers are added in id order, so a
+// document lists them the same way each time.
+func (m *Master) offeredByAgent() map[*agent]resources.Resources {
+	out := make(map[*agent]resources.Resources)
+	for _, id := range sortedKeys(m.offers) {
+		o := m.offers[id]
+		out[o.agent] = out[o.agent].Add(o.resources)
+	}
+	return out
+}
+
+// agentProto is one agent of GET_AGENTS (and AGENT_ADDED).
 func (m *Master) agentProto(a *agent) *masterpb.Response_GetAgents_Agent {
+	return m.agentProtoWith(a, m.offeredByAgent()[a])
+}
+
+// agentProtoWith is agentProto given what the agent's offers hold
+// (offeredByAgent). As Mesos's createAgentResponse, every resource (of
+// the AgentInfo, the total, the allocated, the offered) one of whose roles
+// (reservations', allocation's) the principal may not VIEW_ROLE is left
+// out.
+func (m *Master) agentProtoWith(a *agent, offered resources.Resources) *masterpb.Response_GetAgents_Agent {
 	p := &masterpb.Response_GetAgents_Agent{
-		AgentInfo:          a.info,
+		AgentInfo:          m.viewAgentInfo(a.info),
 		Active:             proto.Bool(a.active),
 		Deactivated:        proto.Bool(m.deactivatedAgents[a.id]),
 		Version:            proto.String(a.version),
@@ -46,7 +71,7 @@ func (m *Master) agentProto(a *agent) *masterpb.Response_GetAgents_Agent {
 		RegisteredTime:     timeInfo(a.regTime),
 		TotalResources:     m.view.resources(endpointProtos(a.total)),
 		AllocatedResources: m.view.resources(endpointProtos(a.usedResources())),
-		OfferedResources:   m.view.resources(endpointProtos(a.offered)),
+		OfferedResources:   m.view.resources(endpointProtos(offered)),
 		Capabilities:       a.capabilities,
 		DrainInfo:          m.drainInfo[a.id],
 	}
@@ -59,10 +84,27 @@ func (m *Master) agentProto(a *agent) *masterpb.Response_GetAgents_Agent {
 	return p
 }
 
+// viewAgentInfo is info without the resources the view may not see; info
+// itself when it shows them all (it is the loop's record: never changed).
+func (m *Master) viewAgentInfo(info *mesospb.AgentInfo) *mesospb.AgentInfo {
+	if m.view == nil {
+		return info
+	}
+	kept := m.view.resources(info.GetResources())
+	if len(kept) == len(info.GetResources()) {
+		return info
+	}
+	out := proto.CloneOf(info)
+	out.Resources = kept
+	return out
+}
+
 func (m *Master) getAgents() *masterpb.Response_GetAgents {
 	out := &masterpb.Response_GetAgents{}
+	offered := m.offeredByAgent()
 	for _, id := range sortedKeys(m.agents) {
-		out.Agents = append(out.Agents, m.agentProto(m.agents[id]))
+		a := m.agents[id]
+		out.Agents = append(out.Agents, m.agentProtoWith(a, offered[a]))
 	}
 	for _, id := range sortedKeys(m.recoveredAgents) {
 		out.RecoveredAgents = append(out.RecoveredAgents, m.recoveredAgents[id])
@@ -205,7 +247,8 @@ type roleInfo struct {
 }
 
 // knownRoles are the roles Mesos lists: on the --roles whitelist, with a
-// subscribed framework, or with a weight or quota of their own.
+// subscribed framework or one still holding resources in it, or with a
+// weight or quota of their own.
 func (m *Master) knownRoles() []roleInfo {
 	names := map[string]bool{}
 	for _, r := range m.cfg.Roles {
@@ -225,15 +268,25 @@ func (m *Master) knownRoles() []roleInfo {
 		names[r] = true
 	}
 	held := map[string]resources.Resources{}
+	// As Mesos, a framework stays tracked under a role it left (by
+	// UPDATE_FRAMEWORK or failover) while it holds resources there.
+	track := func(role, fwID string) {
+		names[role] = true
+		if m.frameworks[fwID] != nil && !slices.Contains(frameworks[role], fwID) {
+			frameworks[role] = append(frameworks[role], fwID)
+		}
+	}
 	for _, a := range m.agents {
-		for _, used := range a.used {
+		for fwID, used := range a.used {
 			for role, r := range used.Allocations() {
 				held[role] = held[role].Add(r)
+				track(role, fwID)
 			}
 		}
 	}
 	for _, o := range m.offers {
 		held[o.role] = held[o.role].Add(o.resources)
+		track(o.role, o.fw.id)
 	}
 	out := make([]roleInfo, 0, len(names))
 	for _, name := range sortedKeys(names) {

@@ -1,6 +1,8 @@
 package master
 
 import (
+	"slices"
+
 	"google.golang.org/protobuf/proto"
 
 	"github.com/gomesos/mesos/core/proto/agentmasterpb"
@@ -105,7 +107,24 @@ func rolesOrAll(fw *framework, roles []string) []string {
 	return roles
 }
 
+// unsubscribedRole returns a role of roles the framework is not
+// subscribed to, if any. As Mesos, a REVIVE or SUPPRESS naming one is
+// dropped whole: none of its roles is revived or suppressed.
+func unsubscribedRole(fw *framework, roles []string) (string, bool) {
+	subscribed := fw.roles()
+	for _, r := range roles {
+		if !slices.Contains(subscribed, r) {
+			return r, true
+		}
+	}
+	return "", false
+}
+
 func (m *Master) revive(fw *framework, roles []string) {
+	if r, bad := unsubscribedRole(fw, roles); bad {
+		m.log.Warn("dropping REVIVE", "framework", fw.id, "reason", "revive role '"+r+"' is not one of the frameworks's subscribed roles")
+		return
+	}
 	roles = rolesOrAll(fw, roles)
 	for _, r := range roles {
 		delete(fw.suppressedRoles, r)
@@ -115,6 +134,10 @@ func (m *Master) revive(fw *framework, roles []string) {
 }
 
 func (m *Master) suppress(fw *framework, roles []string) {
+	if r, bad := unsubscribedRole(fw, roles); bad {
+		m.log.Warn("dropping SUPPRESS", "framework", fw.id, "reason", "suppress role '"+r+"' is not one of the frameworks's subscribed roles")
+		return
+	}
 	roles = rolesOrAll(fw, roles)
 	for _, r := range roles {
 		fw.suppressedRoles[r] = true
@@ -180,12 +203,24 @@ func (m *Master) updateFramework(fw *framework, u *schedulerpb.Call_UpdateFramew
 	if err := m.validateFrameworkInfo(info); err != nil {
 		return badRequest("%v", err)
 	}
+	if err := validateSuppressedRoles(info, u.GetSuppressedRoles()); err != nil {
+		return badRequest("%v", err)
+	}
 	fw.info = proto.Clone(info).(*mesospb.FrameworkInfo)
 	fw.suppressedRoles = toSet(u.GetSuppressedRoles())
 	m.publishFramework(fw, masterpb.Event_FRAMEWORK_UPDATED)
 	m.queueAllocatorEvent(&allocator.Event{Kind: &allocator.Event_FrameworkUpdated{FrameworkUpdated: &allocator.FrameworkUpdated{
 		FrameworkId: fw.id, Info: fw.info, SuppressedRoles: u.GetSuppressedRoles(),
 	}}})
+	// As Mesos: the offers of roles the framework left are rescinded (after
+	// the allocator has learnt of the update, so that what comes back is
+	// not offered in the dropped role again); the others stay valid.
+	roles := fw.roles()
+	for _, o := range fw.offers {
+		if !slices.Contains(roles, o.role) {
+			m.rescindOffer(o, nil)
+		}
+	}
 	for _, a := range m.agents {
 		if a.hasFramework(fw.id) {
 			a.send(&agentmasterpb.AgentEvent{

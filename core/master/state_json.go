@@ -224,12 +224,20 @@ func (m *Master) writeSlave(w *jsonWriter, a *agent) {
 
 // writeSlaveFull adds what /slaves shows beyond /state: every resource in
 // full (protobuf JSON, endpoint format), for operators who unreserve or
-// destroy them. Reservations of roles v may not view are left out.
-func writeSlaveFull(w *jsonWriter, a *agent, v *view) {
+// destroy them. offered is what the agent's offers hold, with their
+// allocation (offeredByAgent). As Mesos's SlavesWriter, reservations of
+// roles v may not view are left out, and in each list every resource one
+// of whose roles (reservations', allocation's) v may not view: a refined
+// reservation shows only to a principal who may view each of its roles,
+// used and offered resources only to one who may view the role they are
+// allocated to. The flat fields (writeSlave) are not filtered so.
+func writeSlaveFull(w *jsonWriter, a *agent, offered resources.Resources, v *view) {
 	full := func(r resources.Resources) {
 		w.beginArray()
 		for _, p := range endpointProtos(r) {
-			w.proto(p)
+			if v.resource(p) {
+				w.proto(p)
+			}
 		}
 		w.endArray()
 	}
@@ -248,7 +256,7 @@ func writeSlaveFull(w *jsonWriter, a *agent, v *view) {
 	w.key("used_resources_full")
 	full(a.usedResources())
 	w.key("offered_resources_full")
-	full(a.offered)
+	full(offered)
 }
 
 // frameworkFlat sums what a framework holds, flat: used on the agents,
@@ -632,12 +640,13 @@ func (m *Master) writeSlaves(w *jsonWriter, only string) {
 	w.beginObject()
 	w.key("slaves")
 	w.beginArray()
+	offered := m.offeredByAgent()
 	for _, id := range sortedKeys(m.agents) {
 		if only == "" || id == only {
 			a := m.agents[id]
 			w.beginObject()
 			m.writeSlave(w, a)
-			writeSlaveFull(w, a, m.view)
+			writeSlaveFull(w, a, offered[a], m.view)
 			w.endObject()
 		}
 	}

@@ -203,6 +203,13 @@ func startMaster(t *testing.T, mutate func(*Config)) *testMaster {
 		srv.CloseClientConnections()
 		srv.Close()
 	})
+	// Tests start once the master leads: before it has recovered its
+	// registry, calls that write it are answered 503, as they should be.
+	select {
+	case <-m.recovered:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the master did not recover its registry")
+	}
 	return tm
 }
 

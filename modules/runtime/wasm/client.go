@@ -35,8 +35,9 @@ func (c *client) call(ctx context.Context, method uint32, req, resp proto.Messag
 	}
 	out, err := in.exchange(ctx, m.timeout, in.call, method, req)
 	var ee *encodeError
-	if errors.As(err, &ee) {
-		m.pool.put(in)
+	var ns *notStartedError
+	if errors.As(err, &ee) || errors.As(err, &ns) {
+		m.pool.put(in) // the instance was not called, or not harmed
 		return fmt.Errorf("wasm module %s: %s: %w", m.id, name, err)
 	}
 	if err != nil {

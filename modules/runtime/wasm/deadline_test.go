@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"runtime"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -172,5 +173,44 @@ func TestDeadlineStopsLoopDuringGarbageCollection(t *testing.T) {
 	}
 	if n := <-collections; n < 2 {
 		t.Fatalf("%d garbage collections completed while the guest looped, want several", n)
+	}
+}
+
+// expiringContext reports no error for its first checks, then its
+// deadline as passed: a deadline that passes after the call began (its
+// first check) and before the guest is entered.
+type expiringContext struct {
+	context.Context
+	checks atomic.Int32
+	after  int32
+}
+
+func (c *expiringContext) Err() error {
+	if c.checks.Add(1) > c.after {
+		return context.DeadlineExceeded
+	}
+	return nil
+}
+
+// A deadline that passes before the guest is entered fails the call with
+// the deadline, and keeps the instance, which was not called: it goes on
+// counting its calls. (The call was failed as a trap and the instance
+// thrown away, an error the caller could not tell from a crash.)
+func TestDeadlineBeforeTheGuestIsEntered(t *testing.T) {
+	h := load(t, newLoader(t, Config{PoolSize: 1}), modules.Spec{File: guest(t, chaosPkg), Kind: modules.KindHook}).
+		Impl.(hook.Hook)
+	if resp, err := labelCall(context.Background(), h, "ok"); err != nil || label(resp.GetLabels(), "calls") != "1" {
+		t.Fatalf("first call: %v %v", resp, err)
+	}
+	_, err := labelCall(&expiringContext{Context: context.Background(), after: 1}, h, "ok")
+	if !errors.Is(err, context.DeadlineExceeded) || errors.Is(err, modules.ErrCrashed) {
+		t.Fatalf("error %v, want the deadline and no crash", err)
+	}
+	resp, err := labelCall(context.Background(), h, "ok")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := label(resp.GetLabels(), "calls"); got != "2" {
+		t.Errorf("calls = %s after the call not made, want 2 (the same instance)", got)
 	}
 }

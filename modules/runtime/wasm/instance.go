@@ -2,6 +2,7 @@ package wasm
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -126,7 +127,10 @@ func (in *instance) exchange(ctx context.Context, limit time.Duration, fn api.Fu
 		return nil, err
 	}
 	if in.bufCap > keepBuffer {
-		if err := in.release(ctx, limit); err != nil {
+		// Not released when the caller's context ended just now: the
+		// buffer is kept, and released by the next call.
+		var ns *notStartedError
+		if err := in.release(ctx, limit); err != nil && !errors.As(err, &ns) {
 			return nil, err
 		}
 	}

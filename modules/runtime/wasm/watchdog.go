@@ -38,7 +38,7 @@ func (w *watchdog) now() int64 { return int64(time.Since(w.epoch)) }
 // call, it returns an *interruptedError whatever the call returned.
 func (w *watchdog) call(ctx context.Context, limit time.Duration, fn api.Function, stack []uint64) error {
 	if err := ctx.Err(); err != nil {
-		return err // not started: the instance is fine
+		return &notStartedError{err} // the instance is fine
 	}
 	if d, ok := ctx.Deadline(); ok {
 		if left := time.Until(d); left < limit {
@@ -93,6 +93,15 @@ func (c *callContext) Value(key any) any {
 	}
 	return c.Context.Value(key)
 }
+
+// notStartedError is a call not made because its caller's context had
+// already ended (a deadline can pass between taking an instance from the
+// pool and calling into it): the instance is untouched and may be used
+// again.
+type notStartedError struct{ err error }
+
+func (e *notStartedError) Error() string { return e.err.Error() }
+func (e *notStartedError) Unwrap() error { return e.err }
 
 // interruptedError is a call the watchdog stopped.
 type interruptedError struct {
