@@ -100,7 +100,7 @@ func TestOperationFeedback(t *testing.T) {
 		},
 	}})
 	if st := s.operationUpdate("bad"); st.GetState() != mesospb.OperationState_OPERATION_ERROR || st.GetUuid() != nil ||
-		!strings.Contains(st.GetMessage(), "is not the offer's role") {
+		!strings.Contains(st.GetMessage(), "but the resource was allocated to role 'web'") {
 		t.Errorf("invalid RESERVE: %v", st)
 	}
 	if st := s.updateNoAck("t"); st.GetState() != mesospb.TaskState_TASK_ERROR || st.GetMessage() != "The `id` field cannot be set on LAUNCH operations" {
