@@ -105,29 +105,15 @@ func TestTaskGroup(t *testing.T) {
 	a := startAgent(t, agentConfig(t, m.addr, work))
 	s := subscribeScheduler(t, m.addr, frameworkInfo("group", false))
 	o := s.offer()
-	exec := &mesospb.ExecutorInfo{
-		Type:        mesospb.ExecutorInfo_DEFAULT.Enum(),
-		ExecutorId:  &mesospb.ExecutorID{Value: proto.String("default")},
-		FrameworkId: &mesospb.FrameworkID{Value: proto.String(s.id)},
-		Resources:   mustResources("cpus:0.1;mem:32"),
-	}
+	exec := defaultExecutor(s.id)
 	t1 := commandTask("first", "echo one > out; echo $MESOS_SANDBOX", "cpus:0.1;mem:32")
 	t2 := commandTask("second", "sleep 0.5; echo two", "cpus:0.1;mem:32")
 	for _, ti := range []*mesospb.TaskInfo{t1, t2} {
 		ti.AgentId = o.GetAgentId()
 	}
-	s.send(&schedulerpb.Call{
-		Type: schedulerpb.Call_ACCEPT.Enum(),
-		Accept: &schedulerpb.Call_Accept{
-			OfferIds: []*mesospb.OfferID{o.GetId()},
-			Operations: []*mesospb.Offer_Operation{{
-				Type: mesospb.Offer_Operation_LAUNCH_GROUP.Enum(),
-				LaunchGroup: &mesospb.Offer_Operation_LaunchGroup{
-					Executor: exec, TaskGroup: &mesospb.TaskGroupInfo{Tasks: []*mesospb.TaskInfo{t1, t2}},
-				},
-			}},
-		},
-	})
+	s.send(&schedulerpb.Call{Type: schedulerpb.Call_ACCEPT.Enum(), Accept: &schedulerpb.Call_Accept{
+		OfferIds: []*mesospb.OfferID{o.GetId()}, Operations: []*mesospb.Offer_Operation{launchGroupOp(exec, t1, t2)},
+	}})
 	s.waitState("first", mesospb.TaskState_TASK_FINISHED)
 	s.waitState("second", mesospb.TaskState_TASK_FINISHED)
 	run := filepath.Join(work, "slaves", a.agentIDForFetch(), "frameworks", s.id, "executors", "default", "runs", "latest")

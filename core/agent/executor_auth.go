@@ -2,7 +2,6 @@ package agent
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"maps"
@@ -123,34 +122,14 @@ func writeUnauthorized(w http.ResponseWriter, err error) {
 	w.WriteHeader(http.StatusUnauthorized)
 }
 
-// executorCallAllowed answers 403 (or 503 when the agent cannot look)
-// to a call its token does not allow, and reports false.
-func (a *Agent) executorCallAllowed(w http.ResponseWriter, r *http.Request, claims map[string]string, call *executorpb.Call) bool {
-	err := a.verifyExecutorClaims(r.Context(), claims, call)
-	var unavailable *loopUnavailable
-	switch {
-	case err == nil:
-		return true
-	case errors.As(err, &unavailable):
-		http.Error(w, unavailable.err.Error(), http.StatusServiceUnavailable)
-	default:
-		http.Error(w, err.Error(), http.StatusForbidden)
-	}
-	return false
-}
-
-// loopUnavailable is the agent's loop not answering (stopping).
-type loopUnavailable struct{ err error }
-
-func (l *loopUnavailable) Error() string { return l.err.Error() }
-
 // verifyExecutorClaims is Mesos's verifyExecutorClaims: a call must be
 // made by the executor its token names, from that executor's current
 // container (a token of an earlier run does not do). nil when claims is
-// nil (authentication off). HEARTBEAT, which Mesos answers before looking
-// at the executor, is not checked.
-func (a *Agent) verifyExecutorClaims(ctx context.Context, claims map[string]string, call *executorpb.Call) error {
-	if claims == nil || call.GetType() == executorpb.Call_HEARTBEAT {
+// nil (authentication off). The caller has found the executor (its
+// containerID); HEARTBEAT, which Mesos answers before looking at the
+// executor, is not checked.
+func verifyExecutorClaims(claims map[string]string, call *executorpb.Call, containerID string) error {
+	if claims == nil {
 		return nil
 	}
 	fwID, execID := call.GetFrameworkId().GetValue(), call.GetExecutorId().GetValue()
@@ -162,20 +141,7 @@ func (a *Agent) verifyExecutorClaims(ctx context.Context, claims map[string]stri
 		return fmt.Errorf("Authenticated principal '%s' does not contain an 'eid' claim with the executor ID %s, which is set in the call",
 			claimsString(claims), execID)
 	}
-	var containerID string
-	known := false
-	if err := a.call(ctx, func() {
-		if fw := a.frameworks[fwID]; fw != nil {
-			if e := fw.executors[execID]; e != nil {
-				containerID, known = e.containerID.GetValue(), true
-			}
-		}
-	}); err != nil {
-		return &loopUnavailable{err}
-	}
-	// An executor the agent does not know is answered as without
-	// authentication (told to shut down, its updates dropped).
-	if known && claims[executorauth.ClaimContainer] != containerID {
+	if claims[executorauth.ClaimContainer] != containerID {
 		return fmt.Errorf("Authenticated principal '%s' does not contain a 'cid' claim with the correct active ContainerID",
 			claimsString(claims))
 	}

@@ -118,12 +118,7 @@ func TestExecutorAuthentication(t *testing.T) {
 	// framework's executor whose task finishes and another whose task
 	// stays.
 	o := s.offer()
-	group := &mesospb.ExecutorInfo{
-		Type:        mesospb.ExecutorInfo_DEFAULT.Enum(),
-		ExecutorId:  &mesospb.ExecutorID{Value: proto.String("default")},
-		FrameworkId: &mesospb.FrameworkID{Value: proto.String(s.id)},
-		Resources:   mustResources("cpus:0.1;mem:32"),
-	}
+	group := defaultExecutor(s.id)
 	noToken := `test -z "$MESOS_EXECUTOR_AUTHENTICATION_TOKEN"`
 	tasks := []*mesospb.TaskInfo{commandTask("cmd", noToken, "cpus:0.1;mem:32"),
 		customExecutorTask("custom", "custom-exec", "finish"), customExecutorTask("stays", "stays-exec", "")}
@@ -135,8 +130,7 @@ func TestExecutorAuthentication(t *testing.T) {
 		OfferIds: []*mesospb.OfferID{o.GetId()},
 		Operations: []*mesospb.Offer_Operation{
 			{Type: mesospb.Offer_Operation_LAUNCH.Enum(), Launch: &mesospb.Offer_Operation_Launch{TaskInfos: tasks}},
-			{Type: mesospb.Offer_Operation_LAUNCH_GROUP.Enum(),
-				LaunchGroup: &mesospb.Offer_Operation_LaunchGroup{Executor: group, TaskGroup: &mesospb.TaskGroupInfo{Tasks: []*mesospb.TaskInfo{g1, g2}}}},
+			launchGroupOp(group, g1, g2),
 		},
 	}})
 	s.waitState("cmd", mesospb.TaskState_TASK_FINISHED)

@@ -77,7 +77,10 @@ func (a *Agent) recover(ctx context.Context) error {
 	}
 	a.recoverNested(ctx)
 
-	if a.cfg.Recover == RecoverCleanup && a.agentID() != "" {
+	// --recover=cleanup always ends the agent, as in Mesos (it goes to
+	// TERMINATING whether or not anything was checkpointed): an agent
+	// with nothing to kill, a fresh one included, exits at once.
+	if a.cfg.Recover == RecoverCleanup {
 		a.cleanupMode = true
 		if len(a.frameworks) == 0 {
 			a.log.Info("nothing to clean up; exiting (--recover=cleanup)")

@@ -89,7 +89,9 @@ func (a *Agent) frameworkForLaunch(info *mesospb.FrameworkInfo, fallbackID strin
 		a.log.Warn("ignoring a launch for a framework without an id")
 		return nil
 	}
-	if a.state == stateTerminating {
+	// An agent in --recover=cleanup registers only to report what it
+	// killed; it is on its way out and takes no new work.
+	if a.state == stateTerminating || a.cleanupMode {
 		a.log.Warn("ignoring a launch because the agent is terminating", "framework", id)
 		return nil
 	}

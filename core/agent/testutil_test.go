@@ -234,6 +234,27 @@ func (ta *testAgent) waitRegistered(t *testing.T) {
 
 func (ta *testAgent) url(path string) string { return "http://" + ta.Endpoint() + path }
 
+// defaultExecutor is a task group's executor of framework fwID: Mesos's
+// default executor with the usual 0.1 cpus and 32 MB.
+func defaultExecutor(fwID string) *mesospb.ExecutorInfo {
+	return &mesospb.ExecutorInfo{
+		Type:        mesospb.ExecutorInfo_DEFAULT.Enum(),
+		ExecutorId:  &mesospb.ExecutorID{Value: proto.String("default")},
+		FrameworkId: &mesospb.FrameworkID{Value: proto.String(fwID)},
+		Resources:   mustResources("cpus:0.1;mem:32"),
+	}
+}
+
+// launchGroupOp launches tasks as one group under exec.
+func launchGroupOp(exec *mesospb.ExecutorInfo, tasks ...*mesospb.TaskInfo) *mesospb.Offer_Operation {
+	return &mesospb.Offer_Operation{
+		Type: mesospb.Offer_Operation_LAUNCH_GROUP.Enum(),
+		LaunchGroup: &mesospb.Offer_Operation_LaunchGroup{
+			Executor: exec, TaskGroup: &mesospb.TaskGroupInfo{Tasks: tasks},
+		},
+	}
+}
+
 // --- a scheduler ---
 
 type testScheduler struct {

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -43,9 +44,20 @@ func DecodeRequest(r *http.Request, m proto.Message, max int64) (Codec, error) {
 		return 0, err
 	}
 	if err := codec.Unmarshal(body, m); err != nil {
-		return 0, &BadRequestError{Err: err}
+		return 0, &BadRequestError{Err: unmarshalError(codec, body, err)}
 	}
 	return codec, nil
+}
+
+// unmarshalError words a body that does not decode as Mesos does.
+func unmarshalError(codec Codec, body []byte, err error) error {
+	switch {
+	case codec == Protobuf:
+		return errors.New("Failed to parse body into Call protobuf")
+	case !json.Valid(body):
+		return fmt.Errorf("Failed to parse body into JSON: %w", err)
+	}
+	return fmt.Errorf("Failed to convert JSON into Call protobuf: %w", err)
 }
 
 // BadRequestError marks an error as the caller's fault (answer 400).
@@ -58,6 +70,8 @@ func (e *BadRequestError) Unwrap() error { return e.Err }
 func StatusOf(err error) int {
 	var bad *BadRequestError
 	switch {
+	case errors.Is(err, ErrNoContentType):
+		return http.StatusBadRequest
 	case errors.Is(err, ErrUnsupportedMediaType):
 		return http.StatusUnsupportedMediaType
 	case errors.Is(err, ErrNotAcceptable):

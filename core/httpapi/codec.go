@@ -67,23 +67,32 @@ func (c Codec) Unmarshal(data []byte, m proto.Message) error {
 	return nil
 }
 
-// ErrUnsupportedMediaType means the request's Content-Type is neither JSON
-// nor protobuf (answer 415).
-var ErrUnsupportedMediaType = errors.New("unsupported media type")
+// The errors of a request's Content-Type, with the texts Mesos answers
+// with on every v1 API (scheduler, executor, operator): clients show them
+// as they come.
+var (
+	// ErrNoContentType: the request has no Content-Type (answer 400).
+	ErrNoContentType = errors.New("Expecting 'Content-Type' to be present")
+	// ErrUnsupportedMediaType: its Content-Type is neither JSON nor
+	// protobuf, or malformed (answer 415).
+	ErrUnsupportedMediaType = errors.New("Expecting 'Content-Type' of " + MediaJSON + " or " + MediaProtobuf)
+)
 
 // ErrNotAcceptable means the Accept headers rule out both encodings
 // (answer 406).
 var ErrNotAcceptable = errors.New("not acceptable")
 
-// RequestCodec is the codec of the request body, from Content-Type.
+// RequestCodec is the codec of the request body, from Content-Type. Unlike
+// Mesos, a media type with parameters ("application/json; charset=utf-8")
+// is taken.
 func RequestCodec(h http.Header) (Codec, error) {
 	value := h.Get("Content-Type")
 	if value == "" {
-		return 0, fmt.Errorf("%w: expecting 'Content-Type' to be present", ErrUnsupportedMediaType)
+		return 0, ErrNoContentType
 	}
 	media, _, err := mime.ParseMediaType(value)
 	if err != nil {
-		return 0, fmt.Errorf("%w: malformed Content-Type %q", ErrUnsupportedMediaType, value)
+		return 0, ErrUnsupportedMediaType
 	}
 	switch media {
 	case MediaJSON:
@@ -91,7 +100,7 @@ func RequestCodec(h http.Header) (Codec, error) {
 	case MediaProtobuf:
 		return Protobuf, nil
 	}
-	return 0, fmt.Errorf("%w: expecting 'Content-Type' of %s or %s, got %q", ErrUnsupportedMediaType, MediaJSON, MediaProtobuf, value)
+	return 0, ErrUnsupportedMediaType
 }
 
 // ResponseCodec picks the response encoding from the Accept headers (which

@@ -27,7 +27,7 @@ func TestRequestCodec(t *testing.T) {
 		{"application/json; charset=utf-8", JSON, nil},
 		{"Application/JSON", JSON, nil},
 		{"application/x-protobuf", Protobuf, nil},
-		{"", 0, ErrUnsupportedMediaType},
+		{"", 0, ErrNoContentType},
 		{"text/plain", 0, ErrUnsupportedMediaType},
 		{"application/json;;=", 0, ErrUnsupportedMediaType},
 	}
@@ -79,13 +79,15 @@ func TestDecodeRequestStatuses(t *testing.T) {
 		name, contentType, body string
 		max                     int64
 		status                  int
+		text                    string // Mesos's, where it has one
 	}{
-		{"ok", "application/json", call, 0, 0},
-		{"bad json", "application/json", `{"type":`, 0, http.StatusBadRequest},
-		{"missing required", "application/json", `{"subscribe":{"framework_info":{"user":"u"}}}`, 0, http.StatusBadRequest},
-		{"bad protobuf", "application/x-protobuf", "\xff\xff\xff", 0, http.StatusBadRequest},
-		{"no content type", "", call, 0, http.StatusUnsupportedMediaType},
-		{"too large", "application/json", call, 10, http.StatusRequestEntityTooLarge},
+		{"ok", "application/json", call, 0, 0, ""},
+		{"bad json", "application/json", `{"type":`, 0, http.StatusBadRequest, "Failed to parse body into JSON: "},
+		{"missing required", "application/json", `{"subscribe":{"framework_info":{"user":"u"}}}`, 0, http.StatusBadRequest, "Failed to convert JSON into Call protobuf: "},
+		{"bad protobuf", "application/x-protobuf", "\xff\xff\xff", 0, http.StatusBadRequest, "Failed to parse body into Call protobuf"},
+		{"no content type", "", call, 0, http.StatusBadRequest, "Expecting 'Content-Type' to be present"},
+		{"other content type", "text/plain", call, 0, http.StatusUnsupportedMediaType, "Expecting 'Content-Type' of application/json or application/x-protobuf"},
+		{"too large", "application/json", call, 10, http.StatusRequestEntityTooLarge, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -103,6 +105,9 @@ func TestDecodeRequestStatuses(t *testing.T) {
 			}
 			if err == nil || StatusOf(err) != c.status {
 				t.Fatalf("got %v (status %d), want status %d", err, StatusOf(err), c.status)
+			}
+			if !strings.HasPrefix(err.Error(), c.text) {
+				t.Errorf("text %q, want it to start with %q", err, c.text)
 			}
 		})
 	}
@@ -217,7 +222,7 @@ func FuzzNegotiation(f *testing.F) {
 		if c, err := ResponseCodec(h); err == nil && c != JSON && c != Protobuf {
 			t.Fatalf("codec %v", c)
 		}
-		if _, err := RequestCodec(h); err != nil && !errors.Is(err, ErrUnsupportedMediaType) {
+		if _, err := RequestCodec(h); err != nil && !errors.Is(err, ErrUnsupportedMediaType) && !errors.Is(err, ErrNoContentType) {
 			t.Fatalf("unexpected error kind %v", err)
 		}
 	})

@@ -247,7 +247,7 @@ func (m *Master) removeFramework(fw *framework) {
 		}
 	}
 	for _, t := range fw.tasks {
-		m.finishTask(fw, t, mesospb.TaskState_TASK_KILLED, "Framework removed")
+		m.finishTask(fw, t, mesospb.TaskState_TASK_KILLED, "Framework "+fw.id+" removed")
 	}
 	// The executors' resources leave the agent's used ones with them (the
 	// allocator frees all of the framework's when it hears of the removal;

@@ -47,17 +47,15 @@ func (m *Master) serveOperator(w http.ResponseWriter, r *http.Request) {
 // serveOperatorCall serves an operator call on the leading master.
 func (m *Master) serveOperatorCall(w http.ResponseWriter, r *http.Request) {
 	var call masterpb.Call
-	if _, err := httpapi.DecodeRequest(r, &call, 0); err != nil {
-		httpapi.WriteError(w, err)
+	if !decodeOperatorCall(w, r, &call) {
 		return
 	}
 	if err := validateOperatorCall(&call); err != nil {
 		http.Error(w, "Failed to validate master::Call: "+err.Error(), http.StatusBadRequest)
 		return
 	}
-	codec, err := httpapi.ResponseCodec(r.Header)
-	if err != nil {
-		httpapi.WriteError(w, err)
+	codec, ok := operatorResponseCodec(w, r)
+	if !ok {
 		return
 	}
 	m.log.Debug("processing operator call", "type", call.GetType().String())
@@ -127,7 +125,7 @@ func validateOperatorCall(c *masterpb.Call) error {
 func (m *Master) encodeOnLoop(ctx context.Context, codec httpapi.Codec, build func() *masterpb.Response) (operatorResult, error) {
 	var body []byte
 	var encErr error
-	if err := m.call(ctx, func() { m.usingView(ctx, func() { body, encErr = codec.Marshal(build()) }) }); err != nil {
+	if err := m.call(ctx, func() { m.usingView(ctx, func() { body, encErr = marshalOperator(codec, build()) }) }); err != nil {
 		return operatorResult{}, err
 	}
 	if encErr != nil {
@@ -138,7 +136,7 @@ func (m *Master) encodeOnLoop(ctx context.Context, codec httpapi.Codec, build fu
 
 // encode encodes a response built off the loop.
 func encode(codec httpapi.Codec, resp *masterpb.Response) (operatorResult, error) {
-	body, err := codec.Marshal(resp)
+	body, err := marshalOperator(codec, resp)
 	if err != nil {
 		return operatorResult{}, &callError{http.StatusInternalServerError, err.Error()}
 	}

@@ -3,6 +3,7 @@ package master
 import (
 	"net/http"
 	"slices"
+	"time"
 
 	"google.golang.org/protobuf/proto"
 
@@ -35,7 +36,7 @@ func (m *Master) serveOperatorSubscribe(w http.ResponseWriter, r *http.Request, 
 		}
 		filter.seed()
 		// Encoded here: the state refers to the loop's own records.
-		if first, encErr = codec.Marshal(ev); encErr != nil {
+		if first, encErr = marshalOperator(codec, ev); encErr != nil {
 			return
 		}
 		// Over --max_operator_event_stream_subscribers, the oldest stream
@@ -58,11 +59,17 @@ func (m *Master) serveOperatorSubscribe(w http.ResponseWriter, r *http.Request, 
 	if err != nil {
 		return
 	}
-	if _, err := w.Write(recordio.Append(nil, first)); err != nil {
+	heartbeat := func() proto.Message { return &masterpb.Event{Type: masterpb.Event_HEARTBEAT.Enum()} }
+	// Mesos follows SUBSCRIBED with a HEARTBEAT at once
+	// (ReadOnlyHandler::subscribe), then one every interval.
+	beat, err := codec.Marshal(heartbeat())
+	if err != nil {
+		return
+	}
+	if _, err := w.Write(recordio.Append(recordio.Append(nil, first), beat)); err != nil {
 		return
 	}
 	w.(http.Flusher).Flush()
-	heartbeat := func() proto.Message { return &masterpb.Event{Type: masterpb.Event_HEARTBEAT.Enum()} }
 	pump(r.Context(), out, filter.filtered(r.Context(), sub), m.cfg.HeartbeatInterval, heartbeat)
 }
 
@@ -89,8 +96,9 @@ func (m *Master) publishTaskAdded(t *task) {
 	})
 }
 
-// publishTaskUpdated sends the status just recorded, which the loop never
-// changes afterwards (recordStatus replaces statuses, never edits them).
+// publishTaskUpdated sends a status just received, which the loop never
+// changes afterwards (recordStatus keeps a copy without its data, and
+// replaces statuses, never edits them).
 func (m *Master) publishTaskUpdated(frameworkID string, t *task, status *mesospb.TaskStatus) {
 	if len(m.operatorSubs) == 0 {
 		return
@@ -131,13 +139,43 @@ func (m *Master) publishFramework(fw *framework, typ masterpb.Event_Type) {
 		return
 	}
 	ev := &masterpb.Event{Type: typ.Enum()}
-	f := proto.CloneOf(m.frameworkProto(fw))
+	f := m.frameworkEventProto(fw)
 	if typ == masterpb.Event_FRAMEWORK_ADDED {
 		ev.FrameworkAdded = &masterpb.Event_FrameworkAdded{Framework: f}
 	} else {
 		ev.FrameworkUpdated = &masterpb.Event_FrameworkUpdated{Framework: f}
 	}
 	m.publish(ev)
+}
+
+// frameworkEventProto is the framework of FRAMEWORK_ADDED and
+// FRAMEWORK_UPDATED as Mesos's createFrameworkAdded/Updated build it: the
+// info, the flags and all three times, each set even when it is the epoch
+// (0), and none of GET_FRAMEWORKS' offers or resources. Mesos starts a
+// framework with its reregistered time equal to its registered one.
+func (m *Master) frameworkEventProto(fw *framework) *masterpb.Response_GetFrameworks_Framework {
+	rereg := fw.reregisteredTime
+	if rereg.IsZero() {
+		rereg = fw.registeredTime
+	}
+	return &masterpb.Response_GetFrameworks_Framework{
+		FrameworkInfo:    proto.CloneOf(fw.info),
+		Active:           proto.Bool(fw.active),
+		Connected:        proto.Bool(fw.connected()),
+		Recovered:        proto.Bool(fw.recovered),
+		RegisteredTime:   epochTimeInfo(fw.registeredTime),
+		ReregisteredTime: epochTimeInfo(rereg),
+		UnregisteredTime: epochTimeInfo(fw.unregisteredTime),
+	}
+}
+
+// epochTimeInfo is t as a TimeInfo, the zero time being the epoch (0 ns),
+// as Mesos's process::Time() is.
+func epochTimeInfo(t time.Time) *mesospb.TimeInfo {
+	if t.IsZero() {
+		return &mesospb.TimeInfo{Nanoseconds: proto.Int64(0)}
+	}
+	return timeInfo(t)
 }
 
 func (m *Master) publishFrameworkRemoved(fw *framework) {

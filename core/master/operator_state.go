@@ -139,8 +139,12 @@ func (m *Master) frameworkProto(fw *framework) *masterpb.Response_GetFrameworks_
 	if !fw.registeredTime.IsZero() {
 		p.RegisteredTime = timeInfo(fw.registeredTime)
 	}
+	// Mesos starts a framework with its reregistered time equal to its
+	// registered one, so GET_FRAMEWORKS shows both once it subscribed.
 	if !fw.reregisteredTime.IsZero() {
 		p.ReregisteredTime = timeInfo(fw.reregisteredTime)
+	} else if !fw.registeredTime.IsZero() {
+		p.ReregisteredTime = timeInfo(fw.registeredTime)
 	}
 	if !fw.unregisteredTime.IsZero() {
 		p.UnregisteredTime = timeInfo(fw.unregisteredTime)
@@ -311,11 +315,32 @@ func (m *Master) getRoles() *masterpb.Response_GetRoles {
 		if !m.view.role(r.name) {
 			continue
 		}
-		role := &mesospb.Role{Name: proto.String(r.name), Weight: proto.Float64(r.weight), Resources: endpointProtos(r.resources)}
+		role := &mesospb.Role{Name: proto.String(r.name), Weight: proto.Float64(r.weight), Resources: roleQuantities(r.resources)}
 		for _, id := range r.frameworks {
 			role.Frameworks = append(role.Frameworks, frameworkIDProto(id))
 		}
 		out.Roles = append(out.Roles, role)
+	}
+	return out
+}
+
+// roleQuantities is a role's resources as GET_ROLES shows them, as
+// Mesos's ReadOnlyHandler::getRoles: the quantities allocated and offered
+// of cpus, disk, gpus and mem (in that order, its ResourceQuantities'),
+// each a bare name, type and scalar, with no role, reservation or
+// allocation.
+func roleQuantities(r resources.Resources) []*mesospb.Resource {
+	var out []*mesospb.Resource
+	for _, name := range []string{"cpus", "disk", "gpus", "mem"} {
+		sum, ok := r.SumScalar(name)
+		if !ok || sum.Float() == 0 {
+			continue
+		}
+		out = append(out, &mesospb.Resource{
+			Name:   proto.String(name),
+			Type:   mesospb.Value_SCALAR.Enum(),
+			Scalar: &mesospb.Value_Scalar{Value: proto.Float64(sum.Float())},
+		})
 	}
 	return out
 }

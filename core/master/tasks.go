@@ -84,8 +84,9 @@ func (m *Master) completeTask(fw *framework, t *task) {
 // metrics. Operator event streams get a TASK_UPDATED.
 func (m *Master) recordStatus(fw *framework, t *task, status *mesospb.TaskStatus, latest mesospb.TaskState) {
 	t.json.stale = true
-	terminated := !isTerminal(t.info.GetState()) && isTerminal(latest)
-	if !isTerminal(t.info.GetState()) {
+	prev := t.info.GetState()
+	terminated := !isTerminal(prev) && isTerminal(latest)
+	if !isTerminal(prev) {
 		t.info.State = latest.Enum()
 	}
 	if len(status.GetUuid()) > 0 {
@@ -107,8 +108,17 @@ func (m *Master) recordStatus(fw *framework, t *task, status *mesospb.TaskStatus
 			fw.metrics.taskTerminated(t.info.GetState())
 		}
 	}
-	if fw != nil {
-		m.publishTaskUpdated(fw.id, t, kept)
+	// Operator streams hear of a change of state only (a retried or
+	// repeated status is no news), and of every check or health check
+	// result, as Mesos's updateTask decides; the event carries the status
+	// as received, data included.
+	changed := !isTerminal(prev) && latest != prev
+	switch status.GetReason() {
+	case mesospb.TaskStatus_REASON_TASK_CHECK_STATUS_UPDATED, mesospb.TaskStatus_REASON_TASK_HEALTH_CHECK_STATUS_UPDATED:
+		changed = true
+	}
+	if fw != nil && changed {
+		m.publishTaskUpdated(fw.id, t, status)
 	}
 }
 
@@ -277,7 +287,14 @@ func (m *Master) executorMessage(a *agent, msg *agentmasterpb.AgentCall_Framewor
 func (m *Master) reconcileAgent(a *agent, s *agentmasterpb.AgentCall_Subscribe) {
 	for _, info := range s.GetFrameworks() {
 		id := info.GetId().GetValue()
-		if id == "" || m.frameworks[id] != nil || m.isCompletedFramework(id) {
+		if id != "" && m.frameworks[id] == nil && m.isCompletedFramework(id) {
+			// Torn down while the agent was away: its executors and tasks
+			// there must go too (Mesos's reconcileKnownSlave).
+			m.log.Info("agent re-registered with a completed framework; shutting it down there", "agent", a.id, "framework", id)
+			a.sendShutdownFramework(id)
+			continue
+		}
+		if id == "" || m.frameworks[id] != nil {
 			continue
 		}
 		// A framework of a previous master: known now through its agent,

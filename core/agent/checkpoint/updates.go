@@ -78,9 +78,12 @@ func AppendRecord(path string, rec Record) error {
 }
 
 // ReadRecords reads a task's update log. A last record cut short (the
-// agent died while appending it) is dropped and the file truncated to the
-// valid records, as Mesos does; a corrupt record in the middle is an
-// error, returned with the records before it.
+// agent died while appending it) is dropped; a corrupt record is an
+// error, returned with the records before it. Either way the file is
+// truncated to the valid records, as Mesos's TaskState::recover does:
+// what the agent appends next must follow readable records, or the next
+// recovery would stop at the corrupt bytes and lose it. An I/O error
+// leaves the file alone.
 func ReadRecords(path string) ([]Record, error) {
 	f, err := os.OpenFile(path, os.O_RDWR, 0)
 	if err != nil {
@@ -91,11 +94,14 @@ func ReadRecords(path string) ([]Record, error) {
 	var out []Record
 	var valid int64
 	var readErr error
+	// ioErr is set when reading failed rather than the content: the rest
+	// of the file may well be valid.
+	ioErr := false
 	for {
 		var hdr [headerSize]byte
 		if _, err := io.ReadFull(r, hdr[:]); err != nil {
 			if !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
-				readErr = err
+				readErr, ioErr = err, true
 			}
 			break
 		}
@@ -107,7 +113,7 @@ func ReadRecords(path string) ([]Record, error) {
 		payload := make([]byte, size)
 		if _, err := io.ReadFull(r, payload); err != nil {
 			if !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
-				readErr = err
+				readErr, ioErr = err, true
 			}
 			break // a partial last record
 		}
@@ -129,13 +135,15 @@ func ReadRecords(path string) ([]Record, error) {
 		out = append(out, rec)
 		valid += int64(headerSize) + int64(size)
 	}
+	if !ioErr {
+		if st, err := f.Stat(); err == nil && st.Size() > valid {
+			if err := f.Truncate(valid); err != nil {
+				return out, fmt.Errorf("truncate %s to its valid updates: %w", path, err)
+			}
+		}
+	}
 	if readErr != nil {
 		return out, fmt.Errorf("read updates %s: %w", path, readErr)
-	}
-	if st, err := f.Stat(); err == nil && st.Size() > valid {
-		if err := f.Truncate(valid); err != nil {
-			return out, fmt.Errorf("truncate partial update in %s: %w", path, err)
-		}
 	}
 	return out, nil
 }
