@@ -490,17 +490,26 @@ func (a *Agent) shutdownServer() {
 // Handler serves the agent's HTTP API.
 func (a *Agent) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /api/v1/executor", a.serveExecutor)
+	// Mesos's executor library posts to /slave(1)/api/v1/executor (the
+	// agent's pid in MESOS_SLAVE_PID), so both paths are served.
+	for _, p := range []string{"/api/v1/executor", "/slave(1)/api/v1/executor"} {
+		mux.HandleFunc("POST "+p, a.serveExecutor)
+	}
 	// Authentication and authorization: auth.go, authz.go.
-	mux.Handle("POST /api/v1", a.readWrite(a.serveOperator))
+	for _, p := range []string{"/api/v1", "/slave(1)/api/v1"} {
+		mux.Handle("POST "+p, a.readWrite(a.serveOperator))
+	}
 	for _, p := range []string{"/state", "/state.json", "/slave(1)/state", "/slave(1)/state.json"} {
 		mux.Handle("GET "+p, a.readOnly(a.serveState))
 	}
-	for _, p := range []string{"/monitor/statistics", "/monitor/statistics.json"} {
+	for _, p := range []string{"/monitor/statistics", "/monitor/statistics.json", "/slave(1)/monitor/statistics", "/slave(1)/monitor/statistics.json"} {
 		mux.Handle("GET "+p, a.readOnly(a.requireEndpoint(authorizer.Action_GET_ENDPOINT_WITH_PATH, a.serveStatistics)))
 	}
 	for _, p := range []string{"/metrics/snapshot", "/metrics/snapshot.json"} {
 		mux.Handle("GET "+p, a.readOnly(a.requireEndpoint(authorizer.Action_GET_ENDPOINT_WITH_PATH, a.serveMetrics)))
+	}
+	for _, p := range []string{"/containers", "/slave(1)/containers"} {
+		mux.Handle("GET "+p, a.readOnly(a.serveContainers))
 	}
 	for _, p := range []string{"/health", "/slave(1)/health"} {
 		mux.HandleFunc("GET "+p, func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusOK) })

@@ -193,6 +193,8 @@ func (v *agentView) filterStateDoc(doc map[string]any) {
 	}
 	if !v.flags {
 		delete(doc, "flags")
+		delete(doc, "log_dir")
+		delete(doc, "external_log_file")
 	}
 	// A role the view did not decide (reserved after the listing) is not
 	// shown.

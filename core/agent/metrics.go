@@ -179,6 +179,15 @@ func percent(used, total float64) float64 {
 
 // serveMetrics is /metrics/snapshot: one flat JSON object.
 func (a *Agent) serveMetrics(w http.ResponseWriter, r *http.Request) {
+	// ?timeout= bounds how long libprocess waits for the gauges; ours are
+	// read at once, but a bad value is refused as Mesos's MetricsProcess
+	// does (Prometheus exporters pass it).
+	if t, ok := r.URL.Query()["timeout"]; ok && len(t) > 0 {
+		if _, err := parseMesosDuration(t[0]); err != nil {
+			http.Error(w, "Invalid timeout '"+t[0]+"': "+err.Error()+".", http.StatusBadRequest)
+			return
+		}
+	}
 	var m map[string]float64
 	if err := a.call(r.Context(), func() { m = a.metricsSnapshot() }); err != nil {
 		http.Error(w, err.Error(), http.StatusServiceUnavailable)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -80,6 +81,49 @@ func (a *Agent) serveStatistics(w http.ResponseWriter, r *http.Request) {
 			"source":        t.source,
 			"statistics":    json.RawMessage(protoJSON(stats[i])),
 		})
+	}
+	writeJSON(w, r, out)
+}
+
+// serveContainers is /containers: every executor container that has not
+// terminated, with its status and statistics when they could be had, as
+// Mesos's Http::_containers (without nested or standalone containers;
+// ?container_id= selects one). Filtered by VIEW_CONTAINER.
+func (a *Agent) serveContainers(w http.ResponseWriter, r *http.Request) {
+	var targets []usageTarget
+	view, err := a.withView(r.Context(), func() { targets = a.usageTargets() })
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusServiceUnavailable)
+		return
+	}
+	selected, selecting := r.URL.Query()["container_id"]
+	keep := targets[:0]
+	for _, t := range targets {
+		if view != nil && !view.containers[t.containerID.GetValue()] {
+			continue
+		}
+		if selecting && !slices.Contains(selected, t.containerID.GetValue()) {
+			continue
+		}
+		keep = append(keep, t)
+	}
+	stats := a.usages(r.Context(), keep)
+	out := []any{}
+	for i, t := range keep {
+		entry := map[string]any{
+			"framework_id":  t.frameworkID,
+			"executor_id":   t.executorID,
+			"executor_name": t.name,
+			"source":        t.source,
+			"container_id":  t.containerID.GetValue(),
+		}
+		if t.status != nil {
+			entry["status"] = protoJSON(t.status)
+		}
+		if stats[i] != nil {
+			entry["statistics"] = protoJSON(stats[i])
+		}
+		out = append(out, entry)
 	}
 	writeJSON(w, r, out)
 }

@@ -2,6 +2,7 @@ package agent
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"google.golang.org/protobuf/proto"
@@ -103,6 +104,7 @@ func (a *Agent) frameworkForLaunch(info *mesospb.FrameworkInfo, fallbackID strin
 	if fw == nil {
 		fw = &framework{id: id, info: info, executors: map[string]*executor{}}
 		a.frameworks[id] = fw
+		a.reviveCompletedFramework(fw)
 		a.unscheduleFrameworkGC(id)
 		a.log.Info("Adding framework", "framework", id, "name", info.GetName(), "checkpoint", info.GetCheckpoint())
 	} else {
@@ -316,4 +318,17 @@ func taskIDs(list []*mesospb.TaskInfo) []string {
 		ids[i] = t.GetTaskId().GetValue()
 	}
 	return ids
+}
+
+// reviveCompletedFramework takes a framework launching again out of the
+// completed ones, keeping its completed executors, as Mesos's Slave::run:
+// /state and GET_FRAMEWORKS list it once.
+func (a *Agent) reviveCompletedFramework(fw *framework) {
+	for i, old := range a.completedFrameworks {
+		if old.id == fw.id {
+			fw.completedExecutors = old.completedExecutors
+			a.completedFrameworks = slices.Delete(a.completedFrameworks, i, i+1)
+			return
+		}
+	}
 }

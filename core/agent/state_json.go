@@ -30,10 +30,6 @@ func (a *Agent) stateJSON() map[string]any {
 		caps = append(caps, c.String())
 	}
 	doc := map[string]any{
-		"version":      a.cfg.Version,
-		"build_date":   "",
-		"build_time":   0,
-		"build_user":   "",
 		"start_time":   float64(a.startTime.UnixNano()) / 1e9,
 		"id":           a.agentID(),
 		"pid":          a.pid,
@@ -43,6 +39,7 @@ func (a *Agent) stateJSON() map[string]any {
 		"attributes":   a.attributes.Flat(),
 		"flags":        a.flagsMap(),
 	}
+	addBuildFields(doc, a.versionInfo())
 	unreserved := total.Unreserved()
 	doc["unreserved_resources"] = unreserved.Flat()
 	doc["unreserved_resources_full"] = resourcesJSON(unreserved)
@@ -62,6 +59,13 @@ func (a *Agent) stateJSON() map[string]any {
 	doc["unreserved_resources_allocated"] = allocated.Unreserved().Flat()
 	if a.masterInfo != nil {
 		doc["master_hostname"] = a.masterInfo.GetHostname()
+	}
+	// Where the agent's own log is, for the web UI's "LOG" link; shown,
+	// like the flags, only to who may view the flags (authz_view.go).
+	for _, name := range []string{"log_dir", "external_log_file"} {
+		if v := a.cfg.Flags[name]; v != "" {
+			doc[name] = v
+		}
 	}
 	frameworks := []any{}
 	for _, fw := range a.sortedFrameworks() {
@@ -209,14 +213,19 @@ func taskJSON(t *mesospb.Task) map[string]any {
 
 // taskInfoJSON is Mesos's JSON of a queued TaskInfo.
 func (a *Agent) taskInfoJSON(t *mesospb.TaskInfo) map[string]any {
+	role := ""
+	if rs := t.GetResources(); len(rs) > 0 {
+		role = rs[0].GetAllocationInfo().GetRole()
+	}
 	out := map[string]any{
 		"id":        t.GetTaskId().GetValue(),
 		"name":      t.GetName(),
 		"slave_id":  a.agentID(),
 		"resources": resources.New(t.GetResources()...).Flat(),
+		"role":      role,
 	}
 	if t.Command != nil {
-		out["command"] = protoJSON(t.GetCommand())
+		out["command"] = commandJSON(t.GetCommand())
 	}
 	if t.Executor != nil {
 		out["executor_id"] = t.GetExecutor().GetExecutorId().GetValue()
@@ -236,10 +245,84 @@ func statusJSON(s *mesospb.TaskStatus) map[string]any {
 		out["labels"] = labelsJSON(s.GetLabels())
 	}
 	if s.ContainerStatus != nil {
-		out["container_status"] = protoJSON(s.GetContainerStatus())
+		out["container_status"] = containerStatusJSON(s.GetContainerStatus())
 	}
 	if s.Healthy != nil {
 		out["healthy"] = s.GetHealthy()
+	}
+	return out
+}
+
+// commandJSON is Mesos's JSON of a CommandInfo (common/http.cpp): the
+// arguments as "argv", each URI by its value and executable only.
+func commandJSON(c *mesospb.CommandInfo) map[string]any {
+	out := map[string]any{}
+	if c.Shell != nil {
+		out["shell"] = c.GetShell()
+	}
+	if c.Value != nil {
+		out["value"] = c.GetValue()
+	}
+	argv := []string{}
+	argv = append(argv, c.GetArguments()...)
+	out["argv"] = argv
+	if c.Environment != nil {
+		out["environment"] = protoJSON(c.GetEnvironment())
+	}
+	uris := []any{}
+	for _, u := range c.GetUris() {
+		uris = append(uris, map[string]any{"value": u.GetValue(), "executable": u.GetExecutable()})
+	}
+	out["uris"] = uris
+	return out
+}
+
+// containerStatusJSON is Mesos's JSON of a task status's ContainerStatus
+// (common/http.cpp): its container id, network infos and cgroup info,
+// not the executor's pid.
+func containerStatusJSON(s *mesospb.ContainerStatus) map[string]any {
+	out := map[string]any{}
+	if s.ContainerId != nil {
+		out["container_id"] = protoJSON(s.GetContainerId())
+	}
+	if len(s.GetNetworkInfos()) > 0 {
+		infos := []any{}
+		for _, n := range s.GetNetworkInfos() {
+			infos = append(infos, networkInfoJSON(n))
+		}
+		out["network_infos"] = infos
+	}
+	if s.CgroupInfo != nil {
+		out["cgroup_info"] = protoJSON(s.GetCgroupInfo())
+	}
+	return out
+}
+
+// networkInfoJSON is Mesos's JSON of a NetworkInfo: only what is set.
+func networkInfoJSON(n *mesospb.NetworkInfo) map[string]any {
+	out := map[string]any{}
+	if len(n.GetGroups()) > 0 {
+		out["groups"] = n.GetGroups()
+	}
+	if n.Labels != nil {
+		out["labels"] = labelsJSON(n.GetLabels())
+	}
+	if len(n.GetIpAddresses()) > 0 {
+		ips := []any{}
+		for _, ip := range n.GetIpAddresses() {
+			ips = append(ips, protoJSON(ip))
+		}
+		out["ip_addresses"] = ips
+	}
+	if n.Name != nil {
+		out["name"] = n.GetName()
+	}
+	if len(n.GetPortMappings()) > 0 {
+		pms := []any{}
+		for _, pm := range n.GetPortMappings() {
+			pms = append(pms, protoJSON(pm))
+		}
+		out["port_mappings"] = pms
 	}
 	return out
 }

@@ -37,6 +37,12 @@ type agent struct {
 
 	tasks     map[string]map[string]*task // framework id -> task id
 	executors map[string]map[string]*mesospb.ExecutorInfo
+	// killedTasks are the tasks (framework id + "/" + task id) frameworks
+	// asked to kill, with the kill policy asked for: the kill goes again to
+	// an agent that re-registers still running one (it may have missed it
+	// while disconnected), as Mesos's Slave::killedTasks. Scheduler-side:
+	// see scheduler_calls.go.
+	killedTasks map[string]*mesospb.KillPolicy
 
 	pingSeq    uint64
 	unanswered int
@@ -102,6 +108,7 @@ func (a *agent) addTask(t *task) {
 
 func (a *agent) removeTask(t *task) {
 	fwID := t.info.GetFrameworkId().GetValue()
+	delete(a.killedTasks, fwID+"/"+t.id)
 	delete(a.tasks[fwID], t.id)
 	if len(a.tasks[fwID]) == 0 {
 		delete(a.tasks, fwID)

@@ -2,13 +2,12 @@ package master
 
 import (
 	"net/http"
-	"runtime/debug"
 	"strconv"
 	"strings"
-	"time"
 
 	"google.golang.org/protobuf/proto"
 
+	"github.com/gomesos/mesos/core/buildinfo"
 	"github.com/gomesos/mesos/core/proto/masterpb"
 	"github.com/gomesos/mesos/core/proto/mesospb"
 )
@@ -203,30 +202,7 @@ func (m *Master) flagProtos() []*mesospb.Flag {
 
 // versionInfo is the master's version and what the Go toolchain recorded
 // of its build (the VCS revision and time, when built from a checkout).
-func (m *Master) versionInfo() *mesospb.VersionInfo {
-	v := &mesospb.VersionInfo{
-		Version:   proto.String(m.cfg.Version),
-		BuildDate: proto.String(""),
-		BuildTime: proto.Float64(0),
-		BuildUser: proto.String(""),
-	}
-	info, ok := debug.ReadBuildInfo()
-	if !ok {
-		return v
-	}
-	for _, s := range info.Settings {
-		switch s.Key {
-		case "vcs.revision":
-			v.GitSha = proto.String(s.Value)
-		case "vcs.time":
-			if t, err := time.Parse(time.RFC3339, s.Value); err == nil {
-				v.BuildDate = proto.String(t.UTC().Format(time.DateTime))
-				v.BuildTime = proto.Float64(float64(t.Unix()))
-			}
-		}
-	}
-	return v
-}
+func (m *Master) versionInfo() *mesospb.VersionInfo { return buildinfo.VersionInfo(m.cfg.Version) }
 
 // quotaRole is the role of DELETE /master/quota/<role>, which may hold
 // slashes itself.

@@ -175,6 +175,14 @@ func (m *Master) subscribe(info *mesospb.FrameworkInfo, suppressed []string, sub
 			fw.failoverTimer.Stop()
 			fw.failoverTimer = nil
 		}
+		// Offers made to the old stream are gone with it. As Mesos's
+		// failoverFramework, they are removed without a RESCIND: the new
+		// scheduler never saw them (and fw.sub is nil here, so inverse
+		// offers go quietly too).
+		for _, o := range fw.offers {
+			m.recoverOffer(o, o.resources, nil)
+		}
+		m.rescindInverseOffersWhere(func(io *inverseOffer) bool { return io.fw == fw })
 		info.Id = &mesospb.FrameworkID{Value: proto.String(fw.id)}
 		fw.info = info
 		fw.sub = sub
@@ -191,8 +199,6 @@ func (m *Master) subscribe(info *mesospb.FrameworkInfo, suppressed []string, sub
 				FrameworkId: fw.id, Active: true,
 			}}})
 		}
-		// Offers made to the old stream are gone with it.
-		m.rescindFrameworkOffers(fw)
 		m.metrics.inc("master/messages_reregister_framework")
 		m.publishFramework(fw, masterpb.Event_FRAMEWORK_UPDATED)
 		m.log.Info("framework resubscribed", "framework", fw.id, "name", info.GetName())

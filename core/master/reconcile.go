@@ -19,18 +19,26 @@ func (m *Master) reconcile(fw *framework, tasks []*schedulerpb.Call_Reconcile_Ta
 		return
 	}
 	for _, rt := range tasks {
-		if t := fw.tasks[rt.GetTaskId().GetValue()]; t != nil {
-			fw.send(updateEvent(latestStatus(t, m.nowSeconds())))
-			continue
-		}
-		// The task's agent is transitionary (admitted in the recovered
-		// registry, not re-registered yet): like Mesos, say nothing until it
-		// re-registers, rather than call a task unknown that it may report.
-		if id := rt.GetAgentId().GetValue(); (id != "" && m.recoveredAgents[id] != nil) || (id == "" && len(m.recoveredAgents) > 0) {
-			continue
-		}
-		fw.send(updateEvent(m.unknownTaskStatus(fw, rt.GetTaskId(), rt.GetAgentId())))
+		m.reconcileTask(fw, rt.GetTaskId(), rt.GetAgentId())
 	}
+}
+
+// reconcileTask answers for one task, as Mesos's explicit reconciliation
+// (master.cpp, Master::reconcile) does, or says nothing while the answer
+// could still change.
+func (m *Master) reconcileTask(fw *framework, taskID *mesospb.TaskID, agentID *mesospb.AgentID) {
+	if t := fw.tasks[taskID.GetValue()]; t != nil {
+		fw.send(updateEvent(latestStatus(t, m.nowSeconds())))
+		return
+	}
+	// The task's agent is transitionary (admitted in the recovered
+	// registry, not re-registered yet): like Mesos, say nothing until it
+	// re-registers, rather than call a task unknown that it may report.
+	// Without an agent id any such agent might hold it.
+	if id := agentID.GetValue(); (id != "" && m.recoveredAgents[id] != nil) || (id == "" && len(m.recoveredAgents) > 0) {
+		return
+	}
+	fw.send(updateEvent(m.unknownTaskStatus(fw, taskID, agentID)))
 }
 
 func updateEvent(s *mesospb.TaskStatus) *schedulerpb.Event {
@@ -47,8 +55,18 @@ const reconciliationMessage = "Reconciliation: Latest task state"
 // stamped now) that carries over from the latest status only the
 // executor, health, check and container status and unreachable time,
 // not its message, source, reason or data.
+//
+// The state is that of the status update being delivered to the framework
+// (status_update_state) when there is one, as Mesos reports it: a task
+// that finished while its RUNNING update waits for an acknowledgement is
+// RUNNING to its framework until the FINISHED update reaches it, so that
+// reconciliation never runs ahead of the updates the framework acknowledges.
 func latestStatus(t *task, now float64) *mesospb.TaskStatus {
-	s := masterStatus(t.info.GetTaskId(), t.info.GetAgentId(), t.info.GetState(), mesospb.TaskStatus_REASON_RECONCILIATION, reconciliationMessage, now)
+	state := t.info.GetState()
+	if t.info.StatusUpdateState != nil {
+		state = t.info.GetStatusUpdateState()
+	}
+	s := masterStatus(t.info.GetTaskId(), t.info.GetAgentId(), state, mesospb.TaskStatus_REASON_RECONCILIATION, reconciliationMessage, now)
 	if t.info.ExecutorId != nil {
 		s.ExecutorId = proto.CloneOf(t.info.GetExecutorId())
 	}
@@ -68,27 +86,37 @@ func latestStatus(t *task, now float64) *mesospb.TaskStatus {
 	return s
 }
 
-// unknownTaskStatus is what Mesos 1.x answers for a task it does not know:
-// for partition-aware frameworks it depends on what the master knows of
-// the agent; everyone else gets TASK_LOST.
+// unknownTaskStatus is what Mesos 1.x answers for a task it does not know,
+// by what it knows of the agent named (master.cpp, Master::reconcile):
+// registered, TASK_GONE; unreachable, TASK_UNREACHABLE with the time it
+// became so; gone, TASK_GONE_BY_OPERATOR; unknown or unnamed,
+// TASK_UNKNOWN. Frameworks that are not PARTITION_AWARE get TASK_LOST
+// instead, with the same message.
 func (m *Master) unknownTaskStatus(fw *framework, taskID *mesospb.TaskID, agentID *mesospb.AgentID) *mesospb.TaskStatus {
-	state := mesospb.TaskState_TASK_LOST
-	if fw.capable(mesospb.FrameworkInfo_Capability_PARTITION_AWARE) {
-		id := agentID.GetValue()
-		_, unreachable := m.unreachableAgents[id]
-		_, gone := m.goneAgents[id]
-		switch {
-		case id == "":
-			state = mesospb.TaskState_TASK_UNKNOWN
-		case m.agents[id] != nil:
-			state = mesospb.TaskState_TASK_GONE
-		case gone:
-			state = mesospb.TaskState_TASK_GONE_BY_OPERATOR
-		case unreachable:
-			state = mesospb.TaskState_TASK_UNREACHABLE
-		default:
-			state = mesospb.TaskState_TASK_UNKNOWN
-		}
+	id := agentID.GetValue()
+	unreachableSince, unreachable := m.unreachableAgents[id]
+	_, gone := m.goneAgents[id]
+	var state mesospb.TaskState
+	var message string
+	switch {
+	case id != "" && m.agents[id] != nil:
+		state, message = mesospb.TaskState_TASK_GONE, "Reconciliation: Task is unknown to the agent"
+	case id != "" && unreachable:
+		state, message = mesospb.TaskState_TASK_UNREACHABLE, "Reconciliation: Task is unreachable"
+	case id != "" && gone:
+		state, message = mesospb.TaskState_TASK_GONE_BY_OPERATOR, "Reconciliation: Task is gone"
+	default:
+		state, message = mesospb.TaskState_TASK_UNKNOWN, "Reconciliation: Task is unknown"
 	}
-	return masterStatus(taskID, agentID, state, mesospb.TaskStatus_REASON_RECONCILIATION, "Reconciliation: task is unknown", m.nowSeconds())
+	if !fw.capable(mesospb.FrameworkInfo_Capability_PARTITION_AWARE) {
+		state = mesospb.TaskState_TASK_LOST
+	}
+	if id == "" {
+		agentID = nil
+	}
+	s := masterStatus(taskID, agentID, state, mesospb.TaskStatus_REASON_RECONCILIATION, message, m.nowSeconds())
+	if unreachable && id != "" && m.agents[id] == nil {
+		s.UnreachableTime = &mesospb.TimeInfo{Nanoseconds: proto.Int64(unreachableSince.UnixNano())}
+	}
+	return s
 }

@@ -51,19 +51,15 @@ func (m *Master) serveScheduler(w http.ResponseWriter, r *http.Request) {
 	}
 	if err := validateSchedulerCall(&call); err != nil {
 		m.countCall(false)
-		writeCallError(w, err)
+		// Mesos prefixes every validation error so (master/http.cpp).
+		writeCallError(w, badRequest("Failed to validate scheduler::Call: %v", err))
 		return
 	}
 	if call.GetType() == schedulerpb.Call_SUBSCRIBE {
 		m.serveSubscribe(w, r, &call)
 		return
 	}
-	streamID := r.Header.Get(httpapi.StreamIDHeader)
-	if streamID == "" {
-		m.countCall(false)
-		writeCallError(w, badRequest("All non-subscribe calls should include the '%s' header", httpapi.StreamIDHeader))
-		return
-	}
+	streamID, hasStreamID := r.Header.Get(httpapi.StreamIDHeader), len(r.Header.Values(httpapi.StreamIDHeader)) > 0
 	verdict, err := m.authorizeAccept(r.Context(), &call)
 	if err != nil {
 		writeCallError(w, err)
@@ -73,15 +69,20 @@ func (m *Master) serveScheduler(w http.ResponseWriter, r *http.Request) {
 	var callErr error
 	err = m.call(r.Context(), func() {
 		fw := m.frameworks[call.GetFrameworkId().GetValue()]
+		// The checks and their order are Mesos's (master/http.cpp): an
+		// unknown framework is a bad request (400), a known one without a
+		// stream is forbidden (403), and only then is the stream id looked at.
 		switch {
 		case fw == nil:
-			callErr = forbidden("Framework cannot be found")
-		case fw.sub == nil:
-			callErr = forbidden("Framework is not subscribed")
-		case fw.sub.id != streamID:
-			callErr = badRequest("The stream ID '%s' included in this request didn't match the stream ID currently associated with framework ID %s", streamID, fw.id)
+			callErr = badRequest("Framework cannot be found")
 		case principal != "" && principal != fw.info.GetPrincipal():
 			callErr = principalMismatch(principal, fw.info.GetPrincipal())
+		case fw.sub == nil:
+			callErr = forbidden("Framework is not subscribed")
+		case !hasStreamID:
+			callErr = badRequest("All non-subscribe calls should include the '%s' header", httpapi.StreamIDHeader)
+		case fw.sub.id != streamID:
+			callErr = badRequest("The stream ID '%s' included in this request didn't match the stream ID currently associated with framework ID %s", streamID, fw.id)
 		default:
 			callErr = m.handleSchedulerCall(fw, m.applyVerdict(fw, &call, verdict))
 		}
@@ -114,7 +115,7 @@ func (m *Master) countCallOnLoop(valid bool) {
 func (m *Master) serveSubscribe(w http.ResponseWriter, r *http.Request, call *schedulerpb.Call) {
 	if r.Header.Get(httpapi.StreamIDHeader) != "" {
 		m.countCall(false)
-		writeCallError(w, badRequest("Expecting '%s' to be not present for a SUBSCRIBE call", httpapi.StreamIDHeader))
+		writeCallError(w, badRequest("Subscribe calls should not include the '%s' header", httpapi.StreamIDHeader))
 		return
 	}
 	codec, err := httpapi.ResponseCodec(r.Header)
@@ -165,7 +166,9 @@ func (m *Master) serveSubscribe(w http.ResponseWriter, r *http.Request, call *sc
 		return
 	}
 	heartbeat := func() proto.Message { return &schedulerpb.Event{Type: schedulerpb.Event_HEARTBEAT.Enum()} }
-	if out.Send(first) == nil {
+	// As Mesos's heartbeater (started right after SUBSCRIBED, with no
+	// initial delay), the first HEARTBEAT follows SUBSCRIBED at once.
+	if out.Send(first) == nil && out.Send(heartbeat()) == nil {
 		pump(r.Context(), out, sub, m.cfg.HeartbeatInterval, heartbeat)
 	}
 	m.post(func() { m.frameworkDisconnected(fw, sub) })
@@ -209,7 +212,7 @@ func validateSchedulerCall(call *schedulerpb.Call) error {
 	}
 	if call.GetType() == schedulerpb.Call_ACKNOWLEDGE {
 		if _, err := uuid.FromBytes(call.GetAcknowledge().GetUuid()); err != nil {
-			return badRequest("Failed to parse UUID: %v", err)
+			return badRequest("Not a valid UUID") // stout's UUID::fromBytes error
 		}
 	}
 	return nil

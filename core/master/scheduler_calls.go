@@ -145,23 +145,43 @@ func (m *Master) suppress(fw *framework, roles []string) {
 	m.queueAllocatorEvent(&allocator.Event{Kind: &allocator.Event_OffersSuppressed{OffersSuppressed: &allocator.OffersSuppressed{FrameworkId: fw.id, Roles: roles}}})
 }
 
+// kill is KILL, as Mesos's Master::kill: a task the master does not know
+// is answered as explicit reconciliation answers it (so the framework
+// stops waiting for a TASK_KILLED that will never come); a task on an
+// agent that is gone (unreachable) likewise, since Mesos keeps such tasks
+// apart from the live ones; any other task's agent is told, and reminded
+// when it re-registers if it was disconnected meanwhile.
 func (m *Master) kill(fw *framework, k *schedulerpb.Call_Kill) {
 	t := fw.tasks[k.GetTaskId().GetValue()]
 	if t == nil {
-		// An unknown task: answer as reconciliation would, so the
-		// framework stops waiting for it.
-		fw.send(&schedulerpb.Event{Type: schedulerpb.Event_UPDATE.Enum(), Update: &schedulerpb.Event_Update{
-			Status: m.unknownTaskStatus(fw, k.GetTaskId(), k.GetAgentId()),
-		}})
+		m.reconcileTask(fw, k.GetTaskId(), k.GetAgentId())
 		return
 	}
-	if a := m.agents[t.agentID]; a != nil {
-		a.send(&agentmasterpb.AgentEvent{
-			Type: agentmasterpb.AgentEvent_KILL_TASK.Enum(),
-			KillTask: &agentmasterpb.AgentEvent_KillTask{
-				FrameworkId: frameworkIDProto(fw.id), TaskId: k.GetTaskId(), KillPolicy: k.GetKillPolicy(),
-			},
-		})
+	a := m.agents[t.agentID]
+	if a == nil {
+		fw.send(updateEvent(m.unknownTaskStatus(fw, k.GetTaskId(), agentIDProto(t.agentID))))
+		return
+	}
+	if k.KillPolicy != nil {
+		t.info.KillPolicy = proto.CloneOf(k.GetKillPolicy())
+		t.json.stale = true
+	}
+	if a.killedTasks == nil {
+		a.killedTasks = map[string]*mesospb.KillPolicy{}
+	}
+	a.killedTasks[fw.id+"/"+t.id] = k.GetKillPolicy()
+	if !a.send(killTaskEvent(fw.id, k.GetTaskId(), k.GetKillPolicy())) {
+		m.log.Warn("cannot kill task now: its agent is disconnected; the kill is sent again when it re-registers",
+			"framework", fw.id, "task", t.id, "agent", a.id)
+	}
+}
+
+func killTaskEvent(frameworkID string, taskID *mesospb.TaskID, policy *mesospb.KillPolicy) *agentmasterpb.AgentEvent {
+	return &agentmasterpb.AgentEvent{
+		Type: agentmasterpb.AgentEvent_KILL_TASK.Enum(),
+		KillTask: &agentmasterpb.AgentEvent_KillTask{
+			FrameworkId: frameworkIDProto(frameworkID), TaskId: taskID, KillPolicy: policy,
+		},
 	}
 }
 
@@ -176,20 +196,29 @@ func (m *Master) shutdownExecutor(fw *framework, s *schedulerpb.Call_Shutdown) {
 	}
 }
 
+// frameworkMessage is MESSAGE. As Mesos's Master::message, the call is
+// accepted (202) whatever becomes of it: a message for an agent that is not
+// registered or not connected is dropped and counted invalid.
 func (m *Master) frameworkMessage(fw *framework, msg *schedulerpb.Call_Message) error {
 	a := m.agents[msg.GetAgentId().GetValue()]
-	if a == nil {
+	if a == nil || !a.connected() {
 		m.metrics.inc("master/invalid_framework_to_executor_messages")
-		return badRequest("Agent %s is not registered", msg.GetAgentId().GetValue())
+		m.log.Warn("dropping framework message: its agent is not registered or disconnected",
+			"framework", fw.id, "agent", msg.GetAgentId().GetValue())
+		return nil
 	}
-	m.metrics.frameworkMessages++
-	m.metrics.inc("master/valid_framework_to_executor_messages")
-	a.send(&agentmasterpb.AgentEvent{
+	ok := a.send(&agentmasterpb.AgentEvent{
 		Type: agentmasterpb.AgentEvent_FRAMEWORK_MESSAGE.Enum(),
 		FrameworkMessage: &agentmasterpb.AgentEvent_FrameworkMessage{
 			FrameworkId: frameworkIDProto(fw.id), ExecutorId: msg.GetExecutorId(), Data: msg.GetData(),
 		},
 	})
+	if !ok {
+		m.metrics.inc("master/invalid_framework_to_executor_messages")
+		return nil
+	}
+	m.metrics.frameworkMessages++
+	m.metrics.inc("master/valid_framework_to_executor_messages")
 	return nil
 }
 

@@ -152,8 +152,8 @@ func TestStreamIDRules(t *testing.T) {
 		t.Errorf("wrong Mesos-Stream-Id: %d, want 400", code)
 	}
 	unknown := &schedulerpb.Call{Type: schedulerpb.Call_REVIVE.Enum(), FrameworkId: frameworkIDProto("nope")}
-	if code, _ := status(t, post(t, url, httpapi.JSON, unknown, http.Header{httpapi.StreamIDHeader: {s.streamID}})); code != http.StatusForbidden {
-		t.Errorf("unknown framework: %d, want 403", code)
+	if code, _ := status(t, post(t, url, httpapi.JSON, unknown, http.Header{httpapi.StreamIDHeader: {s.streamID}})); code != http.StatusBadRequest {
+		t.Errorf("unknown framework: %d, want 400 (Mesos's BadRequest)", code)
 	}
 	sub := &schedulerpb.Call{Type: schedulerpb.Call_SUBSCRIBE.Enum(), Subscribe: &schedulerpb.Call_Subscribe{FrameworkInfo: frameworkInfo("x")}}
 	if code, _ := status(t, post(t, url, httpapi.JSON, sub, http.Header{httpapi.StreamIDHeader: {s.streamID}})); code != http.StatusBadRequest {

@@ -162,20 +162,24 @@ func (m *Master) statusUpdate(a *agent, su *agentmasterpb.AgentCall_StatusUpdate
 }
 
 // acknowledge forwards a framework's acknowledgement to the agent and, for
-// a terminal update, retires the task.
+// a terminal update, retires the task. As Mesos's Master::acknowledge, an
+// acknowledgement for an agent that is not registered or is disconnected
+// is dropped (the agent resends the update, which the framework
+// acknowledges again); one for a task the master does not know still goes
+// to the agent, whose status update manager may hold its updates.
 func (m *Master) acknowledge(fw *framework, agentID, taskID string, id []byte) {
-	if a := m.agents[agentID]; a != nil {
-		a.send(acknowledgeEvent(fw.id, taskID, id))
-	}
-	t := fw.tasks[taskID]
-	if t != nil {
-		m.metrics.inc("master/valid_status_update_acknowledgements")
-	} else {
+	a := m.agents[agentID]
+	if a == nil || !a.connected() {
 		m.metrics.inc("master/invalid_status_update_acknowledgements")
+		m.log.Warn("dropping status update acknowledgement: its agent is not registered or disconnected",
+			"framework", fw.id, "task", taskID, "agent", agentID)
+		return
 	}
-	if t != nil && bytes.Equal(t.info.GetStatusUpdateUuid(), id) && isTerminal(t.info.GetStatusUpdateState()) {
+	if t := a.tasks[fw.id][taskID]; t != nil && bytes.Equal(t.info.GetStatusUpdateUuid(), id) && isTerminal(t.info.GetStatusUpdateState()) {
 		m.completeTask(fw, t)
 	}
+	a.send(acknowledgeEvent(fw.id, taskID, id))
+	m.metrics.inc("master/valid_status_update_acknowledgements")
 }
 
 func acknowledgeEvent(frameworkID, taskID string, id []byte) *agentmasterpb.AgentEvent {
@@ -359,6 +363,14 @@ func (m *Master) reconcileAgent(a *agent, s *agentmasterpb.AgentCall_Subscribe) 
 		m.publishTaskAdded(t)
 		if isTerminal(info.GetState()) {
 			m.recoverTask(fw, t)
+		}
+	}
+	// Kills the agent may have missed while it was disconnected go again
+	// for the tasks it still runs (Mesos's reconcileKnownSlave).
+	for _, rt := range s.GetTasks() {
+		fwID := rt.GetFrameworkId().GetValue()
+		if policy, killed := a.killedTasks[fwID+"/"+rt.GetTaskId().GetValue()]; killed && !isTerminal(rt.GetState()) {
+			a.send(killTaskEvent(fwID, rt.GetTaskId(), policy))
 		}
 	}
 	// Tasks the master launched there that the agent does not know were

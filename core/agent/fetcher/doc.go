@@ -8,10 +8,13 @@
 // For every URI:
 //
 //   - http:// and https:// are downloaded with the http.Client the agent
-//     passes in (redirects followed; anything but 200 fails); file://,
-//     file://localhost/ and absolute paths are copied; relative paths are
-//     resolved against --frameworks_home. Other schemes (ftp, hdfs, s3) fail:
-//     there is no Hadoop client here.
+//     passes in (redirects followed; anything but 200 fails; no content
+//     coding asked for, as libcurl); file://, file://localhost/ and
+//     absolute paths are copied; relative paths are resolved against
+//     --frameworks_home. With a user, a root agent opens local files with
+//     the user's file-system identity, as the mesos-fetcher su's to the
+//     user. Other schemes (ftp, hdfs, s3) fail: there is no Hadoop client
+//     here.
 //   - the result is named after the URI's last path segment, or output_file,
 //     which must stay inside the sandbox (it may name subdirectories);
 //   - executable: the result is made mode 0755 and never extracted;

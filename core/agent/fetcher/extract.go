@@ -138,7 +138,7 @@ func (x *extractor) archiveFile(f *os.File) error {
 	case bytes.HasPrefix(head, magicGzip):
 		zr, err := gzip.NewReader(br)
 		if err != nil {
-			return fmt.Errorf("gzip: %w", err)
+			return fmt.Errorf("decompress: %w", err)
 		}
 		defer zr.Close()
 		return x.tar(zr)
@@ -157,7 +157,7 @@ func (x *extractor) gunzipFile(f *os.File, name string) error {
 	}
 	zr, err := gzip.NewReader(bufio.NewReader(f))
 	if err != nil {
-		return fmt.Errorf("gzip: %w", err)
+		return fmt.Errorf("decompress: %w", err)
 	}
 	defer zr.Close()
 	return x.writeFile(name, zr, sandboxFileMode)

@@ -218,6 +218,13 @@ func TestFetchUser(t *testing.T) {
 	if err != nil {
 		t.Skip("no user nobody")
 	}
+	// The file is read as nobody (as the mesos-fetcher su's): t.TempDir's
+	// directories are owner-only.
+	for _, d := range []string{filepath.Dir(filepath.Dir(src)), filepath.Dir(src)} {
+		if err := os.Chmod(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
 	req = request(t, uri(src))
 	req.User = "root"
 	req.Command.User = proto.String("nobody") // CommandInfo.user wins

@@ -178,7 +178,7 @@ func (f *Fetcher) fetchURI(ctx context.Context, job fetchJob, u *mesospb.Command
 		job.log.warn("Reverting to fetching directly into the sandbox for '%s', due to failure to fetch through the cache, with error: %v", redact(value), errors.Unwrap(err))
 	}
 	job.log.info("Fetching directly into the sandbox directory")
-	dl, err := f.open(ctx, value)
+	dl, err := f.open(ctx, value, job.owner)
 	if err != nil {
 		return "", err
 	}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"os/user"
+	"strconv"
 
 	"github.com/gomesos/mesos/core/agent/sandbox"
 )
@@ -12,6 +14,7 @@ import (
 type owner struct {
 	name     string
 	uid, gid int
+	groups   []int // supplementary groups, for reading local files as the user
 }
 
 // lookupOwner validates the fetch's user: it must be one path component
@@ -28,7 +31,35 @@ func lookupOwner(name string) (*owner, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &owner{name: name, uid: uid, gid: gid}, nil
+	groups, err := supplementaryGroups(name, gid)
+	if err != nil {
+		return nil, err
+	}
+	return &owner{name: name, uid: uid, gid: gid, groups: groups}, nil
+}
+
+// supplementaryGroups are the user's groups (initgroups's list): its
+// primary group and those naming it as a member.
+func supplementaryGroups(name string, primary int) ([]int, error) {
+	u, err := user.Lookup(name)
+	if err != nil {
+		return nil, fmt.Errorf("user '%s': %w", name, err)
+	}
+	ids, err := u.GroupIds()
+	if err != nil {
+		return nil, fmt.Errorf("groups of user '%s': %w", name, err)
+	}
+	groups := []int{primary}
+	for _, id := range ids {
+		gid, err := strconv.Atoi(id)
+		if err != nil {
+			return nil, fmt.Errorf("user '%s' has a non-numeric group id %q", name, id)
+		}
+		if gid != primary {
+			groups = append(groups, gid)
+		}
+	}
+	return groups, nil
 }
 
 // chownSandbox gives everything in the sandbox to the user, as Mesos's

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"time"
 )
 
@@ -23,7 +22,8 @@ type download struct {
 var errStalled = errors.New("download stalled")
 
 // open starts reading a URI, bounded by MaxDownloadSize and StallTimeout.
-func (f *Fetcher) open(ctx context.Context, uri string) (*download, error) {
+// Local files are read as the owner, when there is one.
+func (f *Fetcher) open(ctx context.Context, uri string, o *owner) (*download, error) {
 	switch classify(uri) {
 	case kindHTTP:
 		return f.openHTTP(ctx, uri)
@@ -32,13 +32,13 @@ func (f *Fetcher) open(ctx context.Context, uri string) (*download, error) {
 		if err != nil {
 			return nil, err
 		}
-		return f.openLocal(path)
+		return f.openLocal(path, o)
 	}
 	return nil, fmt.Errorf("unsupported URI scheme in '%s': this agent fetches http://, https://, file:// and local paths", redact(uri))
 }
 
-func (f *Fetcher) openLocal(path string) (*download, error) {
-	file, err := os.Open(path)
+func (f *Fetcher) openLocal(path string, o *owner) (*download, error) {
+	file, err := openAsUser(path, o)
 	if err != nil {
 		return nil, fmt.Errorf("copy %s: %w", path, err)
 	}
@@ -68,6 +68,11 @@ func (f *Fetcher) openHTTP(ctx context.Context, uri string) (*download, error) {
 		cancel(nil)
 		return nil, fmt.Errorf("bad URI: %w", err)
 	}
+	// Ask for the bytes as stored, as libcurl does: Go's transport would
+	// otherwise ask for gzip and decompress behind our back, losing the
+	// length the cache needs and unpacking files served with
+	// Content-Encoding: gzip (S3 objects) that the fetcher gunzips itself.
+	req.Header.Set("Accept-Encoding", "identity")
 	var stall *time.Timer
 	if f.cfg.StallTimeout > 0 {
 		stall = time.AfterFunc(f.cfg.StallTimeout, func() { cancel(errStalled) })

@@ -59,7 +59,7 @@ func (f *Fetcher) fetchThroughCache(ctx context.Context, job fetchJob, u *mesosp
 // it fails the entry (so waiters fetch on their own) and delivers the
 // stream it already has straight to the sandbox: delivered is then true.
 func (f *Fetcher) fill(ctx context.Context, job fetchJob, e *entry, u *mesospb.CommandInfo_URI, value, name string) (delivered bool, result string, err error) {
-	dl, err := f.open(ctx, value)
+	dl, err := f.open(ctx, value, job.owner)
 	if err != nil {
 		f.cache.fail(e, err)
 		return false, "", err

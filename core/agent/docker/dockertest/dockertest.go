@@ -100,7 +100,13 @@ func BusyboxImageWith(t testing.TB, files map[string]string) string {
 	if err := os.WriteFile(filepath.Join(dir, "busybox"), data, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	dockerfile := "FROM scratch\nCOPY busybox /bin/busybox\nRUN [\"/bin/busybox\", \"--install\", \"-s\", \"/bin\"]\n"
+	image := Prefix + "busybox:" + randomHex()
+	// A label of its own first: no two builds share a step, so one test
+	// package's docker rmi of its image cannot remove a cached step
+	// another package's concurrent build is using (the daemon then fails
+	// that build with "failed to get digest").
+	dockerfile := "FROM scratch\nLABEL " + Label + ".build=\"" + image + "\"\n" +
+		"COPY busybox /bin/busybox\nRUN [\"/bin/busybox\", \"--install\", \"-s\", \"/bin\"]\n"
 	for name, src := range files {
 		b, err := os.ReadFile(src)
 		if err != nil {
@@ -114,7 +120,6 @@ func BusyboxImageWith(t testing.TB, files map[string]string) string {
 	if err := os.WriteFile(filepath.Join(dir, "Dockerfile"), []byte(dockerfile), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	image := Prefix + "busybox:" + randomHex()
 	cmd := exec.Command("docker", "build", "--quiet", "--label", Label+"=1", "-t", image, dir)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("docker build: %v\n%s", err, out)
