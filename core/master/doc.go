@@ -18,8 +18,8 @@
 // from the loop's records (state_json.go).
 //
 // With a contender and a detector (--zk) several masters run and one
-// leads (leadership.go): the others serve their state and redirect every
-// call only the leader serves to it with a 307 (redirect.go); the one
+// leads (leadership.go): the others redirect every call only the leader
+// serves, and the state documents, to it with a 307 (redirect.go); the one
 // elected recovers the registry and leads, and stops if it ever loses
 // the leadership.
 package master

@@ -29,6 +29,12 @@ func (m *Master) registerEndpoints(mux *http.ServeMux) {
 			}
 		}
 	}
+	// The state documents are an elected master's: the others redirect
+	// to the leader, as Mesos's do (a follower's own would show an empty
+	// cluster).
+	document := func(h func(w http.ResponseWriter, r *http.Request)) http.HandlerFunc {
+		return readOnly(m.electedOnly(h))
+	}
 	// The endpoints that change things are the leader's: the others
 	// redirect to it, as Mesos's do.
 	readWrite := func(h func(w http.ResponseWriter, r *http.Request)) http.HandlerFunc {
@@ -40,27 +46,27 @@ func (m *Master) registerEndpoints(mux *http.ServeMux) {
 		}
 	}
 
-	state := readOnly(func(w http.ResponseWriter, r *http.Request) { m.serveDocument(w, r, "state", m.writeState) })
+	state := document(func(w http.ResponseWriter, r *http.Request) { m.serveDocument(w, r, "state", m.writeState) })
 	both("state", state)
 	both("state.json", state)
-	both("state-summary", readOnly(func(w http.ResponseWriter, r *http.Request) {
+	both("state-summary", document(func(w http.ResponseWriter, r *http.Request) {
 		m.serveDocument(w, r, "state-summary", m.writeStateSummary)
 	}))
-	both("frameworks", readOnly(func(w http.ResponseWriter, r *http.Request) {
+	both("frameworks", document(func(w http.ResponseWriter, r *http.Request) {
 		id := r.URL.Query().Get("framework_id")
 		m.serveDocument(w, r, "frameworks", func(jw *jsonWriter) { m.writeFrameworks(jw, id) })
 	}))
-	both("slaves", readOnly(func(w http.ResponseWriter, r *http.Request) {
+	both("slaves", document(func(w http.ResponseWriter, r *http.Request) {
 		id := r.URL.Query().Get("slave_id")
 		m.serveDocument(w, r, "slaves", func(jw *jsonWriter) { m.writeSlaves(jw, id) })
 	}))
-	tasks := readOnly(func(w http.ResponseWriter, r *http.Request) {
+	tasks := document(func(w http.ResponseWriter, r *http.Request) {
 		q := parseTasksQuery(r.URL.Query())
 		m.serveDocument(w, r, "tasks", func(jw *jsonWriter) { m.writeTasks(jw, q) })
 	})
 	both("tasks", tasks)
 	both("tasks.json", tasks)
-	roles := readOnly(func(w http.ResponseWriter, r *http.Request) { m.serveDocument(w, r, "roles", m.writeRoles) })
+	roles := document(func(w http.ResponseWriter, r *http.Request) { m.serveDocument(w, r, "roles", m.writeRoles) })
 	both("roles", roles)
 	both("roles.json", roles)
 	both("redirect", m.serveRedirect)

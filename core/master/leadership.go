@@ -15,8 +15,8 @@ import (
 // Leader election, as Mesos's master does it (Master::contend, detected,
 // lostCandidacy). The master contends with its MasterInfo and watches the
 // detector. While another master leads it follows: the scheduler, agent
-// and operator APIs and the endpoints that change things answer 307 to
-// the leader (redirect.go), and the state endpoints show who leads. When
+// and operator APIs, the endpoints that change things and the state
+// documents answer 307 to the leader (redirect.go). When
 // the detector names it, it recovers the registry and leads. A leading
 // master that loses its candidacy, or sees another master named, stops
 // (ErrLostLeadership): its state may be stale already, and the process

@@ -238,9 +238,8 @@ func (m *Master) Info() *mesospb.MasterInfo { return proto.Clone(m.info).(*mesos
 // (redirect.go).
 func (m *Master) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /api/v1/scheduler", m.leaderOnly(m.serveScheduler))
+	m.registerAPIs(mux)
 	mux.HandleFunc("POST "+AgentAPIPath, m.leaderOnly(m.serveAgent))
-	mux.HandleFunc("/api/v1", m.serveOperator)
 	m.registerEndpoints(mux)
 	return httpapi.CleanPaths(mux)
 }

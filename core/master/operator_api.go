@@ -33,15 +33,13 @@ var (
 )
 
 // serveOperator is POST /api/v1.
+// As Mesos's, a master that does not lead redirects before it looks at
+// the method.
 func (m *Master) serveOperator(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost {
-		methodNotAllowed(w, r, http.MethodPost)
-		return
-	}
 	if r = m.authenticatedRequest(w, r, true); r == nil {
 		return
 	}
-	m.leaderOnly(m.serveOperatorCall)(w, r)
+	m.leaderOnly(postOnly(m.serveOperatorCall))(w, r)
 }
 
 // serveOperatorCall serves an operator call on the leading master.

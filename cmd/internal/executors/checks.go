@@ -2,10 +2,12 @@ package executors
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -43,9 +45,13 @@ type probeResult struct {
 	err      error
 }
 
-// run runs the probe within timeout.
+// run runs the probe within timeout; a timeout of zero (or less) is no
+// timeout, as Mesos's checkers read timeout_seconds 0.
 func (p *probe) run(ctx context.Context, timeout time.Duration) probeResult {
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	cancel := context.CancelFunc(func() {})
+	if timeout > 0 {
+		ctx, cancel = context.WithTimeout(ctx, timeout)
+	}
 	defer cancel()
 	host := "127.0.0.1"
 	if p.ipv6 {
@@ -71,10 +77,16 @@ func (p *probe) run(ctx context.Context, timeout time.Duration) probeResult {
 		if err != nil {
 			return probeResult{err: err}
 		}
-		client := http.DefaultClient
-		if p.dial != nil {
-			client = &http.Client{Transport: &http.Transport{DialContext: p.dial, DisableKeepAlives: true}}
+		// Mesos probes with `curl -k`: an https endpoint's certificate is
+		// not verified (tasks mostly serve self-signed ones).
+		transport := &http.Transport{
+			DisableKeepAlives: true,
+			TLSClientConfig:   &tls.Config{InsecureSkipVerify: true}, //nolint:gosec // as Mesos's curl -k
 		}
+		if p.dial != nil {
+			transport.DialContext = p.dial
+		}
+		client := &http.Client{Transport: transport}
 		resp, err := client.Do(req)
 		if err != nil {
 			return probeResult{err: err}
@@ -107,6 +119,10 @@ func (p *probe) runCommand(ctx context.Context) probeResult {
 	cmd.Args = argv
 	cmd.Env = taskEnvironment(p.env, p.command, nil)
 	cmd.Dir = p.dir
+	// Mesos's checkers write the command's stdout and stderr to the
+	// executor's stderr (the sandbox's stderr file), where a user looks
+	// for why a check fails.
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	err = cmd.Run()

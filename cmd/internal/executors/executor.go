@@ -2,6 +2,7 @@ package executors
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -59,6 +60,7 @@ type runningTask struct {
 	killing         bool
 	killedByHealth  bool
 	killedByTimeout bool
+	killStart       time.Time
 	killDeadline    time.Time
 	escalation      *time.Timer
 	completion      *time.Timer
@@ -243,6 +245,7 @@ func (x *executor) launch(ti *executorlitepb.TaskInfo, group []string, dir strin
 	}
 	env := taskEnvironment(x.environ, ti.GetCommand(), map[string]string{"MESOS_SANDBOX": dir})
 	switchUser := x.mode == execmode.Default && x.switchUser
+	x.log.Info("Starting task "+id, "task", id)
 	proc, err := startProcess(ti.GetCommand(), startOptions{dir: dir, env: env, stdout: stdout, stderr: stderr, switchUser: switchUser})
 	if err != nil {
 		x.log.Error("failed to launch task", "task", id, "error", err)
@@ -250,7 +253,7 @@ func (x *executor) launch(ti *executorlitepb.TaskInfo, group []string, dir strin
 		return
 	}
 	t.proc = proc
-	x.log.Info("Forked command", "task", id, "pid", proc.pid)
+	x.log.Info(fmt.Sprintf("Forked command at %d", proc.pid), "task", id, "pid", proc.pid)
 	if ci := ti.GetCheck(); ci != nil {
 		t.lastCheck = checkStatus(ci.GetType(), nil)
 	}
@@ -313,7 +316,7 @@ func (x *executor) healthResult(t *runningTask, r probeResult) {
 		x.log.Info("Health check failed", "task", t.info.GetTaskId().GetValue(), "consecutive_failures", t.health.failures, "error", r.err)
 	}
 	t.healthy = healthy
-	x.update(t, t.state, updateOptions{reason: executorlitepb.TaskStatus_REASON_TASK_HEALTH_CHECK_STATUS_UPDATED.Enum()})
+	x.update(t, t.state, updateOptions{derived: true, reason: executorlitepb.TaskStatus_REASON_TASK_HEALTH_CHECK_STATUS_UPDATED.Enum()})
 	if kill {
 		x.log.Info("Killing the task after too many failed health checks", "task", t.info.GetTaskId().GetValue())
 		t.killedByHealth = true
@@ -331,7 +334,7 @@ func (x *executor) checkResult(t *runningTask, r probeResult) {
 		return
 	}
 	t.lastCheck = s
-	x.update(t, t.state, updateOptions{reason: executorlitepb.TaskStatus_REASON_TASK_CHECK_STATUS_UPDATED.Enum()})
+	x.update(t, t.state, updateOptions{derived: true, reason: executorlitepb.TaskStatus_REASON_TASK_CHECK_STATUS_UPDATED.Enum()})
 }
 
 // kill kills a task with the grace period of the kill (override), else of
@@ -348,11 +351,14 @@ func (x *executor) kill(taskID string, override *executorlitepb.KillPolicy) {
 	} else if gp := t.info.GetKillPolicy().GetGracePeriod(); gp != nil {
 		grace = time.Duration(gp.GetNanoseconds())
 	}
+	x.log.Info(fmt.Sprintf("Received kill for task %s with grace period of %s", taskID, grace), "task", taskID)
 	x.killTask(t, grace)
 }
 
 // killTask sends SIGTERM to the task's processes and SIGKILL after grace.
-// A second kill can only shorten the grace period.
+// A second kill can only shorten the grace period, counted (as Mesos
+// does) from the first kill: kills of 20s then, 10s later, 15s escalate
+// 5s later.
 func (x *executor) killTask(t *runningTask, grace time.Duration) {
 	if t.ended || t.proc == nil {
 		return
@@ -360,29 +366,33 @@ func (x *executor) killTask(t *runningTask, grace time.Duration) {
 	grace = max(grace, 0)
 	id := t.info.GetTaskId().GetValue()
 	if t.killing {
-		deadline := time.Now().Add(grace)
-		if !deadline.Before(t.killDeadline) {
+		deadline := t.killStart.Add(grace)
+		if deadline.After(t.killDeadline) {
 			return
 		}
-		x.log.Info("Rescheduling escalation to SIGKILL", "task", id, "in", grace)
+		remaining := max(time.Until(deadline), 0)
+		x.log.Info(fmt.Sprintf("Rescheduling escalation to SIGKILL in %s from now", remaining), "task", id)
 		t.killDeadline = deadline
-		t.escalation.Reset(grace)
+		t.escalation.Reset(remaining)
 		return
 	}
 	t.killing = true
 	if t.stopChecks != nil {
 		t.stopChecks()
 	}
-	if x.capable(executorlitepb.FrameworkInfo_Capability_TASK_KILLING_STATE) {
+	// Mesos sends no TASK_KILLING for a kill of max_completion_time: the
+	// task fails rather than being killed.
+	if !t.killedByTimeout && x.capable(executorlitepb.FrameworkInfo_Capability_TASK_KILLING_STATE) {
 		x.update(t, executorlitepb.TaskState_TASK_KILLING, updateOptions{})
 	}
-	x.log.Info("Sending SIGTERM to the task's processes", "task", id, "pid", t.proc.pid, "grace_period", grace)
+	x.log.Info(fmt.Sprintf("Sending SIGTERM to process tree at pid %d", t.proc.pid), "task", id, "grace_period", grace)
 	t.proc.signal(syscall.SIGTERM)
-	t.killDeadline = time.Now().Add(grace)
+	t.killStart = time.Now()
+	t.killDeadline = t.killStart.Add(grace)
 	t.escalation = time.AfterFunc(grace, func() {
 		x.post(func() {
 			if !t.ended {
-				x.log.Info("Task did not terminate in its grace period; sending SIGKILL", "task", id)
+				x.log.Info(fmt.Sprintf("Process %d did not terminate after %s, sending SIGKILL to process tree at %d", t.proc.pid, grace, t.proc.pid), "task", id)
 				t.proc.signal(syscall.SIGKILL)
 			}
 		})
@@ -403,21 +413,18 @@ func (x *executor) shutdownTasks() {
 func (x *executor) reaped(t *runningTask) {
 	ws := t.proc.status
 	opts := updateOptions{message: "Command " + describeStatus(ws)}
-	state := executorlitepb.TaskState_TASK_FAILED
-	switch {
-	case t.proc.err != nil:
+	state := terminalState(x.mode, ws, t)
+	if t.proc.err != nil {
 		opts.message = "Failed to get exit status for Command: " + t.proc.err.Error()
-	case ws.Exited() && ws.ExitStatus() == 0:
-		state = executorlitepb.TaskState_TASK_FINISHED
-	case t.killedByTimeout:
+	}
+	if t.killedByTimeout && state == executorlitepb.TaskState_TASK_FAILED {
 		opts.reason = executorlitepb.TaskStatus_REASON_MAX_COMPLETION_TIME_REACHED.Enum()
-	case t.killing:
-		state = executorlitepb.TaskState_TASK_KILLED
 	}
-	if t.killedByHealth {
-		t.healthy = proto.Bool(false)
+	// Only a kill by the health check says how healthy the task ended.
+	if t.killing && t.killedByHealth {
+		opts.healthy = proto.Bool(false)
 	}
-	x.log.Info("Task ended", "task", t.info.GetTaskId().GetValue(), "state", state.String(), "message", opts.message)
+	x.log.Info(fmt.Sprintf("%s (pid: %d)", opts.message, t.proc.pid), "task", t.info.GetTaskId().GetValue(), "state", state.String())
 	x.end(t, state, opts)
 	// A task of a group that did not finish takes its group down, as
 	// Mesos's default executor does.
@@ -450,17 +457,29 @@ func (x *executor) end(t *runningTask, state executorlitepb.TaskState, opts upda
 type updateOptions struct {
 	reason  *executorlitepb.TaskStatus_Reason
 	message string
+	// derived: the update of a check or health check result, which carries
+	// the latest check status and health (Mesos builds it from the last
+	// status). Other updates (STARTING, RUNNING, KILLING, the terminal one)
+	// start from scratch: the check's empty status and only healthy.
+	derived bool
+	healthy *bool
 }
 
-// update sends a task's status, with its latest check status and health.
+// update sends a task's status.
 func (x *executor) update(t *runningTask, state executorlitepb.TaskState, opts updateOptions) {
 	t.state = state
 	status := &executorlitepb.TaskStatus{
-		TaskId:      t.info.GetTaskId(),
-		State:       state.Enum(),
-		Reason:      opts.reason,
-		Healthy:     t.healthy,
-		CheckStatus: t.lastCheck,
+		TaskId:  t.info.GetTaskId(),
+		State:   state.Enum(),
+		Reason:  opts.reason,
+		Healthy: opts.healthy,
+	}
+	if opts.derived {
+		status.Healthy, status.CheckStatus = t.healthy, t.lastCheck
+	} else if ci := t.info.GetCheck(); ci != nil {
+		// Mesos: every status of a task with a check has a check_status,
+		// empty until a result.
+		status.CheckStatus = checkStatus(ci.GetType(), nil)
 	}
 	if opts.message != "" {
 		status.Message = proto.String(opts.message)
@@ -479,4 +498,27 @@ func (x *executor) taskIDs() []string {
 	}
 	sort.Strings(ids)
 	return ids
+}
+
+// terminalState is the state of a task whose command ended. The command
+// executor (Mesos's executor.cpp) reports a killed task TASK_KILLED even
+// when it exited 0 on SIGTERM, and one killed for its max_completion_time
+// TASK_FAILED; the default executor reports any exit 0 TASK_FINISHED.
+func terminalState(mode string, ws syscall.WaitStatus, t *runningTask) executorlitepb.TaskState {
+	succeeded := t.proc.err == nil && ws.Exited() && ws.ExitStatus() == 0
+	switch {
+	case t.proc.err != nil:
+		return executorlitepb.TaskState_TASK_FAILED
+	case mode == execmode.Command && t.killedByTimeout:
+		return executorlitepb.TaskState_TASK_FAILED
+	case mode == execmode.Command && t.killing:
+		return executorlitepb.TaskState_TASK_KILLED
+	case succeeded:
+		return executorlitepb.TaskState_TASK_FINISHED
+	case t.killedByTimeout:
+		return executorlitepb.TaskState_TASK_FAILED
+	case t.killing:
+		return executorlitepb.TaskState_TASK_KILLED
+	}
+	return executorlitepb.TaskState_TASK_FAILED
 }

@@ -105,13 +105,16 @@ func TestStdinOutlivesItsWriter(t *testing.T) {
 	if got := f.read("stdout"); got != "got:one\ngot:two\ngot:three\neof\n" {
 		t.Errorf("stdout %q, want the three lines and eof", got)
 	}
-	// The supervisor waited for each writer once, without spinning.
+	// The supervisor waited for a writer at most once per writer that
+	// went, without spinning: after the first (the test waits 200 ms
+	// there), and after the second unless the third came before the
+	// supervisor saw the second go.
 	log, err := os.ReadFile(filepath.Join(f.dir, supervisorLog))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := strings.Count(string(log), "has no writer"); n != 2 {
-		t.Errorf("supervisor waited for a writer %d times, want 2:\n%s", n, log)
+	if n := strings.Count(string(log), "has no writer"); n < 1 || n > 2 {
+		t.Errorf("supervisor waited for a writer %d times, want 1 or 2:\n%s", n, log)
 	}
 }
 
