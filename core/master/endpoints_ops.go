@@ -2,6 +2,7 @@ package master
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 
@@ -133,9 +134,20 @@ func (m *Master) serveQuota(w http.ResponseWriter, r *http.Request) {
 		if !ok {
 			return
 		}
+		// As Mesos: a body that is not a JSON object fails to parse; one
+		// that is but is no QuotaRequest fails to validate.
+		var object map[string]json.RawMessage
+		err := json.Unmarshal([]byte(body), &object)
+		if err == nil && object == nil {
+			err = fmt.Errorf("expecting a JSON object")
+		}
+		if err != nil {
+			http.Error(w, fmt.Sprintf("Failed to parse set quota request JSON '%s': %v", body, err), http.StatusBadRequest)
+			return
+		}
 		var req quotapb.QuotaRequest
 		if err := jsoncodec.Unmarshal([]byte(body), &req); err != nil {
-			http.Error(w, fmt.Sprintf("Failed to parse set quota request JSON '%s': %v", body, err), http.StatusBadRequest)
+			http.Error(w, fmt.Sprintf("Failed to validate set quota request JSON '%s': %v", body, err), http.StatusBadRequest)
 			return
 		}
 		if err := m.require(r.Context(), authorizer.Action_UPDATE_QUOTA, quotaObject(req.GetRole())); err != nil {

@@ -6,6 +6,7 @@ import (
 	"math"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"google.golang.org/protobuf/proto"
 
@@ -61,16 +62,23 @@ func numifyInt(s string) (int, bool) {
 	return int(n), true
 }
 
-// parseForm decodes a form body (Mesos's query::decode). A key given
-// twice keeps its last value, as Mesos's decoded map does.
+// parseForm decodes a form body as libprocess's query::decode does: pairs
+// are separated by '&' or ';' (Go's url.ParseQuery refuses ';', which
+// curl users and old scripts do send), a key without '=' has the empty
+// value, '+' is a space, and a key given twice keeps its last value.
 func parseForm(body string) (map[string]string, error) {
-	values, err := url.ParseQuery(body)
-	if err != nil {
-		return nil, fmt.Errorf("Unable to decode query string: %w", err)
-	}
-	out := make(map[string]string, len(values))
-	for k, vs := range values {
-		out[k] = vs[len(vs)-1]
+	out := map[string]string{}
+	for _, pair := range strings.FieldsFunc(body, func(r rune) bool { return r == '&' || r == ';' }) {
+		k, v, _ := strings.Cut(pair, "=")
+		key, err := url.QueryUnescape(k)
+		if err != nil {
+			return nil, fmt.Errorf("Unable to decode query string: %w", err)
+		}
+		value, err := url.QueryUnescape(v)
+		if err != nil {
+			return nil, fmt.Errorf("Unable to decode query string: %w", err)
+		}
+		out[key] = value
 	}
 	return out, nil
 }

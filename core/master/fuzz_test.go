@@ -41,7 +41,7 @@ func FuzzParseOperationForm(f *testing.F) {
 		"slaveId=S1&resources=" + url.QueryEscape(reservedCPUs),
 		"slaveId=S1&resources=" + url.QueryEscape(reservedDiskOld) + "&source=" + url.QueryEscape(`[{"name":"disk","type":"SCALAR","scalar":{"value":1}}]`),
 		"slaveId=S1&volumes=" + url.QueryEscape(volume),
-		"slaveId=&resources=[]", "resources=[{}]", "%zz", "slaveId=a&slaveId=b&resources=[1]",
+		"slaveId=&resources=[]", "resources=[{}]", "%zz", "slaveId=a&slaveId=b&resources=[1]", "slaveId=S;resources=[];;k",
 	} {
 		f.Add(seed)
 	}

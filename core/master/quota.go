@@ -178,29 +178,37 @@ func (m *Master) setQuota(ctx context.Context, req *quotapb.QuotaRequest) error 
 	})
 }
 
-// validateQuotaRequest: a role, and guarantees that are valid, unreserved,
-// non-revocable scalars, each named once (Mesos's quota validation).
+// validateQuotaRequest checks a SET_QUOTA request in Mesos's order and
+// words (QuotaHandler::_set, quota::validation::quotaInfo): the resources
+// first, then a role, at least one guarantee (an empty one is refused,
+// not taken as "no quota"), and guarantees that are unreserved scalars
+// without DiskInfo or RevocableInfo, each named once.
 func validateQuotaRequest(req *quotapb.QuotaRequest) error {
-	if req.GetRole() == "" {
+	if _, err := resources.FromProtos(req.GetGuarantee()); err != nil {
+		return fmt.Errorf("QuotaInfo with invalid resource: %w", err)
+	}
+	if req.Role == nil {
 		return fmt.Errorf("QuotaInfo must specify a role")
 	}
 	if err := resources.ValidateRole(req.GetRole()); err != nil {
 		return fmt.Errorf("QuotaInfo with invalid role: %w", err)
 	}
-	if _, err := resources.FromProtos(req.GetGuarantee()); err != nil {
-		return fmt.Errorf("QuotaInfo with invalid resource: %w", err)
+	if len(req.GetGuarantee()) == 0 {
+		return fmt.Errorf("QuotaInfo with empty 'guarantee'")
 	}
 	seen := map[string]bool{}
 	for _, r := range req.GetGuarantee() {
 		switch {
-		case r.GetType() != mesospb.Value_SCALAR:
-			return fmt.Errorf("QuotaInfo must not contain non-scalar resources")
+		// A legacy "role" other than "*" is a static reservation once
+		// Mesos has upgraded the resource.
 		case len(r.GetReservations()) > 0 || (r.Role != nil && r.GetRole() != "*"):
-			return fmt.Errorf("QuotaInfo must not contain reserved resources")
+			return fmt.Errorf("QuotaInfo must not contain any ReservationInfo")
 		case r.Disk != nil:
-			return fmt.Errorf("QuotaInfo must not contain a DiskInfo")
+			return fmt.Errorf("QuotaInfo must not contain DiskInfo")
 		case r.Revocable != nil:
-			return fmt.Errorf("QuotaInfo must not contain revocable resources")
+			return fmt.Errorf("QuotaInfo must not contain RevocableInfo")
+		case r.GetType() != mesospb.Value_SCALAR:
+			return fmt.Errorf("QuotaInfo must not include non-scalar resources")
 		case seen[r.GetName()]:
 			return fmt.Errorf("QuotaInfo contains duplicate resource name '%s'", r.GetName())
 		}

@@ -47,6 +47,9 @@ type executor struct {
 	// delivered any more.
 	clientGone bool
 	doneAt     time.Time
+	// unhealthy: a health check killed a task. Mesos's default executor
+	// then marks every later terminal update healthy=false (MESOS-8543).
+	unhealthy bool
 }
 
 // runningTask is one task of the executor.
@@ -54,6 +57,7 @@ type runningTask struct {
 	info  *executorlitepb.TaskInfo
 	group []string // the task ids of its group (default executor)
 	dir   string
+	env   []string // the command's environment, also its checks'
 	proc  *process
 	state executorlitepb.TaskState
 
@@ -189,23 +193,45 @@ func (x *executor) fail(t *executorlitepb.TaskInfo, message string) {
 }
 
 // launchGroup runs each task of a group in its own sandbox below the
-// executor's, tasks/<task id>, with its own stdout and stderr.
+// executor's, tasks/<task id>, with its own stdout and stderr. As Mesos's
+// default executor, it reports every task TASK_STARTING, starts them all,
+// reports the started ones TASK_RUNNING, and only then fails those that
+// could not start, which takes the rest of the group down (end).
 func (x *executor) launchGroup(tasks []*executorlitepb.TaskInfo) {
 	x.launched = true
 	var ids []string
 	for _, t := range tasks {
 		ids = append(ids, t.GetTaskId().GetValue())
 	}
-	for _, t := range tasks {
-		dir := filepath.Join(x.env.Directory, "tasks", t.GetTaskId().GetValue())
-		stdout, stderr, err := sandboxFiles(dir)
+	var group []*runningTask
+	for _, ti := range tasks {
+		dir := filepath.Join(x.env.Directory, "tasks", ti.GetTaskId().GetValue())
+		if t := x.register(ti, ids, dir); t != nil {
+			group = append(group, t)
+		}
+	}
+	failures := map[*runningTask]string{}
+	for _, t := range group {
+		stdout, stderr, err := sandboxFiles(t.dir)
 		if err != nil {
-			x.fail(t, "Failed to create the task's sandbox: "+err.Error())
+			failures[t] = "Failed to create the task's sandbox: " + err.Error()
 			continue
 		}
-		x.launch(t, ids, dir, stdout, stderr)
+		if msg := x.start(t, stdout, stderr); msg != "" {
+			failures[t] = msg
+		}
 		stdout.Close()
 		stderr.Close()
+	}
+	for _, t := range group {
+		if _, failed := failures[t]; !failed {
+			x.running(t)
+		}
+	}
+	for _, t := range group {
+		if msg, failed := failures[t]; failed {
+			x.end(t, executorlitepb.TaskState_TASK_FAILED, updateOptions{message: msg})
+		}
 	}
 }
 
@@ -231,34 +257,60 @@ func sandboxFiles(dir string) (*os.File, *os.File, error) {
 // launch starts a task: TASK_STARTING, its command, TASK_RUNNING, then
 // its checks and its max_completion_time.
 func (x *executor) launch(ti *executorlitepb.TaskInfo, group []string, dir string, stdout, stderr *os.File) {
+	t := x.register(ti, group, dir)
+	if t == nil {
+		return
+	}
+	if msg := x.start(t, stdout, stderr); msg != "" {
+		x.end(t, executorlitepb.TaskState_TASK_FAILED, updateOptions{message: msg})
+		return
+	}
+	x.running(t)
+}
+
+// register records a task and reports it TASK_STARTING; nil when the
+// task id is taken (the task is failed).
+func (x *executor) register(ti *executorlitepb.TaskInfo, group []string, dir string) *runningTask {
 	id := ti.GetTaskId().GetValue()
 	if x.tasks[id] != nil {
 		x.fail(ti, "Task "+id+" is already running")
-		return
+		return nil
 	}
 	t := &runningTask{info: ti, group: group, dir: dir}
 	x.tasks[id] = t
 	x.update(t, executorlitepb.TaskState_TASK_STARTING, updateOptions{})
+	return t
+}
+
+// start starts a registered task's command; it returns why it could not
+// ("" when it runs).
+func (x *executor) start(t *runningTask, stdout, stderr *os.File) string {
+	ti, id := t.info, t.info.GetTaskId().GetValue()
 	if ti.Command == nil {
-		x.end(t, executorlitepb.TaskState_TASK_FAILED, updateOptions{message: "Task has no command"})
-		return
+		return "Task has no command"
 	}
-	env := taskEnvironment(x.environ, ti.GetCommand(), map[string]string{"MESOS_SANDBOX": dir})
+	t.env = taskEnvironment(x.environ, ti.GetCommand(), map[string]string{"MESOS_SANDBOX": t.dir})
 	switchUser := x.mode == execmode.Default && x.switchUser
 	x.log.Info("Starting task "+id, "task", id)
-	proc, err := startProcess(ti.GetCommand(), startOptions{dir: dir, env: env, stdout: stdout, stderr: stderr, switchUser: switchUser})
+	proc, err := startProcess(ti.GetCommand(), startOptions{dir: t.dir, env: t.env, stdout: stdout, stderr: stderr, switchUser: switchUser})
 	if err != nil {
 		x.log.Error("failed to launch task", "task", id, "error", err)
-		x.end(t, executorlitepb.TaskState_TASK_FAILED, updateOptions{message: "Failed to launch task: " + err.Error()})
-		return
+		return "Failed to launch task: " + err.Error()
 	}
 	t.proc = proc
 	x.log.Info(fmt.Sprintf("Forked command at %d", proc.pid), "task", id, "pid", proc.pid)
+	return ""
+}
+
+// running reports a started task TASK_RUNNING and starts its checks, its
+// max_completion_time and the wait for its end.
+func (x *executor) running(t *runningTask) {
+	ti, id, proc := t.info, t.info.GetTaskId().GetValue(), t.proc
 	if ci := ti.GetCheck(); ci != nil {
 		t.lastCheck = checkStatus(ci.GetType(), nil)
 	}
 	x.update(t, executorlitepb.TaskState_TASK_RUNNING, updateOptions{})
-	x.startChecks(t, env)
+	x.startChecks(t, t.env)
 	if mct := ti.GetMaxCompletionTime(); mct != nil {
 		t.completion = time.AfterFunc(time.Duration(mct.GetNanoseconds()), func() {
 			x.post(func() {
@@ -320,6 +372,7 @@ func (x *executor) healthResult(t *runningTask, r probeResult) {
 	if kill {
 		x.log.Info("Killing the task after too many failed health checks", "task", t.info.GetTaskId().GetValue())
 		t.killedByHealth = true
+		x.unhealthy = true
 		x.kill(t.info.GetTaskId().GetValue(), nil)
 	}
 }
@@ -413,7 +466,7 @@ func (x *executor) shutdownTasks() {
 func (x *executor) reaped(t *runningTask) {
 	ws := t.proc.status
 	opts := updateOptions{message: "Command " + describeStatus(ws)}
-	state := terminalState(x.mode, ws, t)
+	state := terminalState(ws, t)
 	if t.proc.err != nil {
 		opts.message = "Failed to get exit status for Command: " + t.proc.err.Error()
 	}
@@ -426,19 +479,12 @@ func (x *executor) reaped(t *runningTask) {
 	}
 	x.log.Info(fmt.Sprintf("%s (pid: %d)", opts.message, t.proc.pid), "task", t.info.GetTaskId().GetValue(), "state", state.String())
 	x.end(t, state, opts)
-	// A task of a group that did not finish takes its group down, as
-	// Mesos's default executor does.
-	if state != executorlitepb.TaskState_TASK_FINISHED {
-		for _, other := range t.group {
-			if o := x.tasks[other]; o != nil && !o.ended && !o.killing {
-				x.log.Info("Killing the rest of the task group", "task", other, "because", t.info.GetTaskId().GetValue())
-				x.kill(other, nil)
-			}
-		}
-	}
 }
 
-// end sends a task's terminal update and stops everything of it.
+// end sends a task's terminal update and stops everything of it. A task
+// of a group that ends TASK_FAILED or TASK_KILLED (ran, or could not
+// start) takes the rest of its group down, as Mesos's default executor
+// does; other groups of the executor run on.
 func (x *executor) end(t *runningTask, state executorlitepb.TaskState, opts updateOptions) {
 	t.ended = true
 	if t.stopChecks != nil {
@@ -450,7 +496,19 @@ func (x *executor) end(t *runningTask, state executorlitepb.TaskState, opts upda
 	if t.completion != nil {
 		t.completion.Stop()
 	}
+	if x.mode == execmode.Default && x.unhealthy {
+		opts.healthy = proto.Bool(false)
+	}
 	x.update(t, state, opts)
+	if x.shutdown || (state != executorlitepb.TaskState_TASK_FAILED && state != executorlitepb.TaskState_TASK_KILLED) {
+		return
+	}
+	for _, other := range t.group {
+		if o := x.tasks[other]; o != nil && !o.ended && !o.killing {
+			x.log.Info("Killing the rest of the task group", "task", other, "because", t.info.GetTaskId().GetValue())
+			x.kill(other, nil)
+		}
+	}
 }
 
 // updateOptions are the optional parts of an update.
@@ -500,25 +558,21 @@ func (x *executor) taskIDs() []string {
 	return ids
 }
 
-// terminalState is the state of a task whose command ended. The command
-// executor (Mesos's executor.cpp) reports a killed task TASK_KILLED even
-// when it exited 0 on SIGTERM, and one killed for its max_completion_time
-// TASK_FAILED; the default executor reports any exit 0 TASK_FINISHED.
-func terminalState(mode string, ws syscall.WaitStatus, t *runningTask) executorlitepb.TaskState {
-	succeeded := t.proc.err == nil && ws.Exited() && ws.ExitStatus() == 0
+// terminalState is the state of a task whose command ended. Both Mesos
+// executors (executor.cpp, default_executor.cpp) test the kill before the
+// exit status: a task killed for its max_completion_time is TASK_FAILED,
+// any other killed task TASK_KILLED even when it exited 0 on SIGTERM (a
+// graceful stop), and only an unkilled exit 0 is TASK_FINISHED.
+func terminalState(ws syscall.WaitStatus, t *runningTask) executorlitepb.TaskState {
 	switch {
 	case t.proc.err != nil:
 		return executorlitepb.TaskState_TASK_FAILED
-	case mode == execmode.Command && t.killedByTimeout:
-		return executorlitepb.TaskState_TASK_FAILED
-	case mode == execmode.Command && t.killing:
-		return executorlitepb.TaskState_TASK_KILLED
-	case succeeded:
-		return executorlitepb.TaskState_TASK_FINISHED
 	case t.killedByTimeout:
 		return executorlitepb.TaskState_TASK_FAILED
 	case t.killing:
 		return executorlitepb.TaskState_TASK_KILLED
+	case ws.Exited() && ws.ExitStatus() == 0:
+		return executorlitepb.TaskState_TASK_FINISHED
 	}
 	return executorlitepb.TaskState_TASK_FAILED
 }

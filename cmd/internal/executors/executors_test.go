@@ -177,8 +177,13 @@ func (f *fakeAgent) wantState(t *testing.T, state mesospb.TaskState) *mesospb.Ta
 // runExecutor runs an executor in-process against the fake agent and
 // returns its exit code channel.
 func runExecutor(t *testing.T, f *fakeAgent, mode string) <-chan int {
+	return runExecutorIn(t, f, mode, t.TempDir())
+}
+
+// runExecutorIn is runExecutor with the executor's sandbox in dir.
+func runExecutorIn(t *testing.T, f *fakeAgent, mode, dir string) <-chan int {
 	env := Env{
-		FrameworkID: "f", ExecutorID: "e", Directory: t.TempDir(),
+		FrameworkID: "f", ExecutorID: "e", Directory: dir,
 		AgentEndpoint:       strings.TrimPrefix(f.srv.URL, "http://"),
 		ShutdownGracePeriod: 3 * time.Second, BackoffMax: 100 * time.Millisecond,
 	}
