@@ -289,7 +289,7 @@ func (x *executor) start(t *runningTask, stdout, stderr *os.File) string {
 	if ti.Command == nil {
 		return "Task has no command"
 	}
-	t.env = taskEnvironment(x.environ, ti.GetCommand(), map[string]string{"MESOS_SANDBOX": t.dir})
+	t.env = taskEnvironment(x.environ, ti.GetCommand(), taskOverrides(ti, t.dir))
 	switchUser := x.mode == execmode.Default && x.switchUser
 	x.log.Info("Starting task "+id, "task", id)
 	proc, err := startProcess(ti.GetCommand(), startOptions{dir: t.dir, env: t.env, stdout: stdout, stderr: stderr, switchUser: switchUser})

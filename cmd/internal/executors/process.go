@@ -86,6 +86,21 @@ func taskEnvironment(base []string, c *executorlitepb.CommandInfo, overrides map
 	return out
 }
 
+// taskOverrides are the variables the executor sets for a task over the
+// command's own, as Mesos's command and default executors set them: its
+// sandbox and MESOS_ALLOCATION_ROLE, the role its resources are allocated
+// to (a task's resources are of one role, MESOS-6636).
+func taskOverrides(ti *executorlitepb.TaskInfo, sandbox string) map[string]string {
+	env := map[string]string{"MESOS_SANDBOX": sandbox}
+	for _, r := range ti.GetResources() {
+		if role := r.GetAllocationInfo().GetRole(); role != "" {
+			env["MESOS_ALLOCATION_ROLE"] = role
+			break
+		}
+	}
+	return env
+}
+
 // startProcess starts a task's command.
 func startProcess(c *executorlitepb.CommandInfo, opts startOptions) (*process, error) {
 	path, argv, err := commandArgv(c)

@@ -542,7 +542,7 @@ func (x *TaskStatus_Source) UnmarshalJSON(b []byte) error {
 
 // Deprecated: Use TaskStatus_Source.Descriptor instead.
 func (TaskStatus_Source) EnumDescriptor() ([]byte, []int) {
-	return file_gomesos_v1_executorlite_proto_rawDescGZIP(), []int{16, 0}
+	return file_gomesos_v1_executorlite_proto_rawDescGZIP(), []int{17, 0}
 }
 
 type TaskStatus_Reason int32
@@ -697,7 +697,7 @@ func (x *TaskStatus_Reason) UnmarshalJSON(b []byte) error {
 
 // Deprecated: Use TaskStatus_Reason.Descriptor instead.
 func (TaskStatus_Reason) EnumDescriptor() ([]byte, []int) {
-	return file_gomesos_v1_executorlite_proto_rawDescGZIP(), []int{16, 1}
+	return file_gomesos_v1_executorlite_proto_rawDescGZIP(), []int{17, 1}
 }
 
 type Environment_Variable_Type int32
@@ -756,7 +756,7 @@ func (x *Environment_Variable_Type) UnmarshalJSON(b []byte) error {
 
 // Deprecated: Use Environment_Variable_Type.Descriptor instead.
 func (Environment_Variable_Type) EnumDescriptor() ([]byte, []int) {
-	return file_gomesos_v1_executorlite_proto_rawDescGZIP(), []int{17, 0, 0}
+	return file_gomesos_v1_executorlite_proto_rawDescGZIP(), []int{18, 0, 0}
 }
 
 type NetworkInfo_Protocol int32
@@ -812,7 +812,7 @@ func (x *NetworkInfo_Protocol) UnmarshalJSON(b []byte) error {
 
 // Deprecated: Use NetworkInfo_Protocol.Descriptor instead.
 func (NetworkInfo_Protocol) EnumDescriptor() ([]byte, []int) {
-	return file_gomesos_v1_executorlite_proto_rawDescGZIP(), []int{18, 0}
+	return file_gomesos_v1_executorlite_proto_rawDescGZIP(), []int{19, 0}
 }
 
 type Event struct {
@@ -1658,6 +1658,7 @@ type TaskInfo struct {
 	Name              *string                `protobuf:"bytes,1,opt,name=name" json:"name,omitempty"`
 	TaskId            *TaskID                `protobuf:"bytes,2,opt,name=task_id,json=taskId" json:"task_id,omitempty"`
 	AgentId           *AgentID               `protobuf:"bytes,3,opt,name=agent_id,json=agentId" json:"agent_id,omitempty"`
+	Resources         []*Resource            `protobuf:"bytes,4,rep,name=resources" json:"resources,omitempty"`
 	Command           *CommandInfo           `protobuf:"bytes,7,opt,name=command" json:"command,omitempty"`
 	HealthCheck       *HealthCheck           `protobuf:"bytes,8,opt,name=health_check,json=healthCheck" json:"health_check,omitempty"`
 	Check             *CheckInfo             `protobuf:"bytes,13,opt,name=check" json:"check,omitempty"`
@@ -1718,6 +1719,13 @@ func (x *TaskInfo) GetAgentId() *AgentID {
 	return nil
 }
 
+func (x *TaskInfo) GetResources() []*Resource {
+	if x != nil {
+		return x.Resources
+	}
+	return nil
+}
+
 func (x *TaskInfo) GetCommand() *CommandInfo {
 	if x != nil {
 		return x.Command
@@ -1753,6 +1761,61 @@ func (x *TaskInfo) GetMaxCompletionTime() *DurationInfo {
 	return nil
 }
 
+// Resource holds what an executor reads of a task's resources: the role
+// they are allocated to (MESOS_ALLOCATION_ROLE). Mesos's other fields are
+// skipped as unknown.
+type Resource struct {
+	state          protoimpl.MessageState   `protogen:"open.v1"`
+	Name           *string                  `protobuf:"bytes,1,opt,name=name" json:"name,omitempty"`
+	AllocationInfo *Resource_AllocationInfo `protobuf:"bytes,11,opt,name=allocation_info,json=allocationInfo" json:"allocation_info,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *Resource) Reset() {
+	*x = Resource{}
+	mi := &file_gomesos_v1_executorlite_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Resource) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Resource) ProtoMessage() {}
+
+func (x *Resource) ProtoReflect() protoreflect.Message {
+	mi := &file_gomesos_v1_executorlite_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Resource.ProtoReflect.Descriptor instead.
+func (*Resource) Descriptor() ([]byte, []int) {
+	return file_gomesos_v1_executorlite_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *Resource) GetName() string {
+	if x != nil && x.Name != nil {
+		return *x.Name
+	}
+	return ""
+}
+
+func (x *Resource) GetAllocationInfo() *Resource_AllocationInfo {
+	if x != nil {
+		return x.AllocationInfo
+	}
+	return nil
+}
+
 type TaskGroupInfo struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Tasks         []*TaskInfo            `protobuf:"bytes,1,rep,name=tasks" json:"tasks,omitempty"`
@@ -1762,7 +1825,7 @@ type TaskGroupInfo struct {
 
 func (x *TaskGroupInfo) Reset() {
 	*x = TaskGroupInfo{}
-	mi := &file_gomesos_v1_executorlite_proto_msgTypes[14]
+	mi := &file_gomesos_v1_executorlite_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1774,7 +1837,7 @@ func (x *TaskGroupInfo) String() string {
 func (*TaskGroupInfo) ProtoMessage() {}
 
 func (x *TaskGroupInfo) ProtoReflect() protoreflect.Message {
-	mi := &file_gomesos_v1_executorlite_proto_msgTypes[14]
+	mi := &file_gomesos_v1_executorlite_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1787,7 +1850,7 @@ func (x *TaskGroupInfo) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TaskGroupInfo.ProtoReflect.Descriptor instead.
 func (*TaskGroupInfo) Descriptor() ([]byte, []int) {
-	return file_gomesos_v1_executorlite_proto_rawDescGZIP(), []int{14}
+	return file_gomesos_v1_executorlite_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *TaskGroupInfo) GetTasks() []*TaskInfo {
@@ -1809,7 +1872,7 @@ type CheckStatusInfo struct {
 
 func (x *CheckStatusInfo) Reset() {
 	*x = CheckStatusInfo{}
-	mi := &file_gomesos_v1_executorlite_proto_msgTypes[15]
+	mi := &file_gomesos_v1_executorlite_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1821,7 +1884,7 @@ func (x *CheckStatusInfo) String() string {
 func (*CheckStatusInfo) ProtoMessage() {}
 
 func (x *CheckStatusInfo) ProtoReflect() protoreflect.Message {
-	mi := &file_gomesos_v1_executorlite_proto_msgTypes[15]
+	mi := &file_gomesos_v1_executorlite_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1834,7 +1897,7 @@ func (x *CheckStatusInfo) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckStatusInfo.ProtoReflect.Descriptor instead.
 func (*CheckStatusInfo) Descriptor() ([]byte, []int) {
-	return file_gomesos_v1_executorlite_proto_rawDescGZIP(), []int{15}
+	return file_gomesos_v1_executorlite_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *CheckStatusInfo) GetType() CheckInfo_Type {
@@ -1887,7 +1950,7 @@ type TaskStatus struct {
 
 func (x *TaskStatus) Reset() {
 	*x = TaskStatus{}
-	mi := &file_gomesos_v1_executorlite_proto_msgTypes[16]
+	mi := &file_gomesos_v1_executorlite_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1899,7 +1962,7 @@ func (x *TaskStatus) String() string {
 func (*TaskStatus) ProtoMessage() {}
 
 func (x *TaskStatus) ProtoReflect() protoreflect.Message {
-	mi := &file_gomesos_v1_executorlite_proto_msgTypes[16]
+	mi := &file_gomesos_v1_executorlite_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1912,7 +1975,7 @@ func (x *TaskStatus) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TaskStatus.ProtoReflect.Descriptor instead.
 func (*TaskStatus) Descriptor() ([]byte, []int) {
-	return file_gomesos_v1_executorlite_proto_rawDescGZIP(), []int{16}
+	return file_gomesos_v1_executorlite_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *TaskStatus) GetTaskId() *TaskID {
@@ -2010,7 +2073,7 @@ type Environment struct {
 
 func (x *Environment) Reset() {
 	*x = Environment{}
-	mi := &file_gomesos_v1_executorlite_proto_msgTypes[17]
+	mi := &file_gomesos_v1_executorlite_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2022,7 +2085,7 @@ func (x *Environment) String() string {
 func (*Environment) ProtoMessage() {}
 
 func (x *Environment) ProtoReflect() protoreflect.Message {
-	mi := &file_gomesos_v1_executorlite_proto_msgTypes[17]
+	mi := &file_gomesos_v1_executorlite_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2035,7 +2098,7 @@ func (x *Environment) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Environment.ProtoReflect.Descriptor instead.
 func (*Environment) Descriptor() ([]byte, []int) {
-	return file_gomesos_v1_executorlite_proto_rawDescGZIP(), []int{17}
+	return file_gomesos_v1_executorlite_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *Environment) GetVariables() []*Environment_Variable {
@@ -2054,7 +2117,7 @@ type NetworkInfo struct {
 
 func (x *NetworkInfo) Reset() {
 	*x = NetworkInfo{}
-	mi := &file_gomesos_v1_executorlite_proto_msgTypes[18]
+	mi := &file_gomesos_v1_executorlite_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2066,7 +2129,7 @@ func (x *NetworkInfo) String() string {
 func (*NetworkInfo) ProtoMessage() {}
 
 func (x *NetworkInfo) ProtoReflect() protoreflect.Message {
-	mi := &file_gomesos_v1_executorlite_proto_msgTypes[18]
+	mi := &file_gomesos_v1_executorlite_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2079,7 +2142,7 @@ func (x *NetworkInfo) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NetworkInfo.ProtoReflect.Descriptor instead.
 func (*NetworkInfo) Descriptor() ([]byte, []int) {
-	return file_gomesos_v1_executorlite_proto_rawDescGZIP(), []int{18}
+	return file_gomesos_v1_executorlite_proto_rawDescGZIP(), []int{19}
 }
 
 // executor_info = 1 and container_id = 4 are not read (unknown here).
@@ -2093,7 +2156,7 @@ type Event_Subscribed struct {
 
 func (x *Event_Subscribed) Reset() {
 	*x = Event_Subscribed{}
-	mi := &file_gomesos_v1_executorlite_proto_msgTypes[19]
+	mi := &file_gomesos_v1_executorlite_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2105,7 +2168,7 @@ func (x *Event_Subscribed) String() string {
 func (*Event_Subscribed) ProtoMessage() {}
 
 func (x *Event_Subscribed) ProtoReflect() protoreflect.Message {
-	mi := &file_gomesos_v1_executorlite_proto_msgTypes[19]
+	mi := &file_gomesos_v1_executorlite_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2144,7 +2207,7 @@ type Event_Launch struct {
 
 func (x *Event_Launch) Reset() {
 	*x = Event_Launch{}
-	mi := &file_gomesos_v1_executorlite_proto_msgTypes[20]
+	mi := &file_gomesos_v1_executorlite_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2156,7 +2219,7 @@ func (x *Event_Launch) String() string {
 func (*Event_Launch) ProtoMessage() {}
 
 func (x *Event_Launch) ProtoReflect() protoreflect.Message {
-	mi := &file_gomesos_v1_executorlite_proto_msgTypes[20]
+	mi := &file_gomesos_v1_executorlite_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2188,7 +2251,7 @@ type Event_LaunchGroup struct {
 
 func (x *Event_LaunchGroup) Reset() {
 	*x = Event_LaunchGroup{}
-	mi := &file_gomesos_v1_executorlite_proto_msgTypes[21]
+	mi := &file_gomesos_v1_executorlite_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2200,7 +2263,7 @@ func (x *Event_LaunchGroup) String() string {
 func (*Event_LaunchGroup) ProtoMessage() {}
 
 func (x *Event_LaunchGroup) ProtoReflect() protoreflect.Message {
-	mi := &file_gomesos_v1_executorlite_proto_msgTypes[21]
+	mi := &file_gomesos_v1_executorlite_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2233,7 +2296,7 @@ type Event_Kill struct {
 
 func (x *Event_Kill) Reset() {
 	*x = Event_Kill{}
-	mi := &file_gomesos_v1_executorlite_proto_msgTypes[22]
+	mi := &file_gomesos_v1_executorlite_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2245,7 +2308,7 @@ func (x *Event_Kill) String() string {
 func (*Event_Kill) ProtoMessage() {}
 
 func (x *Event_Kill) ProtoReflect() protoreflect.Message {
-	mi := &file_gomesos_v1_executorlite_proto_msgTypes[22]
+	mi := &file_gomesos_v1_executorlite_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2285,7 +2348,7 @@ type Event_Acknowledged struct {
 
 func (x *Event_Acknowledged) Reset() {
 	*x = Event_Acknowledged{}
-	mi := &file_gomesos_v1_executorlite_proto_msgTypes[23]
+	mi := &file_gomesos_v1_executorlite_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2297,7 +2360,7 @@ func (x *Event_Acknowledged) String() string {
 func (*Event_Acknowledged) ProtoMessage() {}
 
 func (x *Event_Acknowledged) ProtoReflect() protoreflect.Message {
-	mi := &file_gomesos_v1_executorlite_proto_msgTypes[23]
+	mi := &file_gomesos_v1_executorlite_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2336,7 +2399,7 @@ type Event_Message struct {
 
 func (x *Event_Message) Reset() {
 	*x = Event_Message{}
-	mi := &file_gomesos_v1_executorlite_proto_msgTypes[24]
+	mi := &file_gomesos_v1_executorlite_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2348,7 +2411,7 @@ func (x *Event_Message) String() string {
 func (*Event_Message) ProtoMessage() {}
 
 func (x *Event_Message) ProtoReflect() protoreflect.Message {
-	mi := &file_gomesos_v1_executorlite_proto_msgTypes[24]
+	mi := &file_gomesos_v1_executorlite_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2380,7 +2443,7 @@ type Event_Error struct {
 
 func (x *Event_Error) Reset() {
 	*x = Event_Error{}
-	mi := &file_gomesos_v1_executorlite_proto_msgTypes[25]
+	mi := &file_gomesos_v1_executorlite_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2392,7 +2455,7 @@ func (x *Event_Error) String() string {
 func (*Event_Error) ProtoMessage() {}
 
 func (x *Event_Error) ProtoReflect() protoreflect.Message {
-	mi := &file_gomesos_v1_executorlite_proto_msgTypes[25]
+	mi := &file_gomesos_v1_executorlite_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2425,7 +2488,7 @@ type Call_Subscribe struct {
 
 func (x *Call_Subscribe) Reset() {
 	*x = Call_Subscribe{}
-	mi := &file_gomesos_v1_executorlite_proto_msgTypes[26]
+	mi := &file_gomesos_v1_executorlite_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2437,7 +2500,7 @@ func (x *Call_Subscribe) String() string {
 func (*Call_Subscribe) ProtoMessage() {}
 
 func (x *Call_Subscribe) ProtoReflect() protoreflect.Message {
-	mi := &file_gomesos_v1_executorlite_proto_msgTypes[26]
+	mi := &file_gomesos_v1_executorlite_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2476,7 +2539,7 @@ type Call_Update struct {
 
 func (x *Call_Update) Reset() {
 	*x = Call_Update{}
-	mi := &file_gomesos_v1_executorlite_proto_msgTypes[27]
+	mi := &file_gomesos_v1_executorlite_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2488,7 +2551,7 @@ func (x *Call_Update) String() string {
 func (*Call_Update) ProtoMessage() {}
 
 func (x *Call_Update) ProtoReflect() protoreflect.Message {
-	mi := &file_gomesos_v1_executorlite_proto_msgTypes[27]
+	mi := &file_gomesos_v1_executorlite_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2520,7 +2583,7 @@ type Call_Message struct {
 
 func (x *Call_Message) Reset() {
 	*x = Call_Message{}
-	mi := &file_gomesos_v1_executorlite_proto_msgTypes[28]
+	mi := &file_gomesos_v1_executorlite_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2532,7 +2595,7 @@ func (x *Call_Message) String() string {
 func (*Call_Message) ProtoMessage() {}
 
 func (x *Call_Message) ProtoReflect() protoreflect.Message {
-	mi := &file_gomesos_v1_executorlite_proto_msgTypes[28]
+	mi := &file_gomesos_v1_executorlite_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2564,7 +2627,7 @@ type FrameworkInfo_Capability struct {
 
 func (x *FrameworkInfo_Capability) Reset() {
 	*x = FrameworkInfo_Capability{}
-	mi := &file_gomesos_v1_executorlite_proto_msgTypes[29]
+	mi := &file_gomesos_v1_executorlite_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2576,7 +2639,7 @@ func (x *FrameworkInfo_Capability) String() string {
 func (*FrameworkInfo_Capability) ProtoMessage() {}
 
 func (x *FrameworkInfo_Capability) ProtoReflect() protoreflect.Message {
-	mi := &file_gomesos_v1_executorlite_proto_msgTypes[29]
+	mi := &file_gomesos_v1_executorlite_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2608,7 +2671,7 @@ type CheckInfo_Command struct {
 
 func (x *CheckInfo_Command) Reset() {
 	*x = CheckInfo_Command{}
-	mi := &file_gomesos_v1_executorlite_proto_msgTypes[30]
+	mi := &file_gomesos_v1_executorlite_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2620,7 +2683,7 @@ func (x *CheckInfo_Command) String() string {
 func (*CheckInfo_Command) ProtoMessage() {}
 
 func (x *CheckInfo_Command) ProtoReflect() protoreflect.Message {
-	mi := &file_gomesos_v1_executorlite_proto_msgTypes[30]
+	mi := &file_gomesos_v1_executorlite_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2653,7 +2716,7 @@ type CheckInfo_Http struct {
 
 func (x *CheckInfo_Http) Reset() {
 	*x = CheckInfo_Http{}
-	mi := &file_gomesos_v1_executorlite_proto_msgTypes[31]
+	mi := &file_gomesos_v1_executorlite_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2665,7 +2728,7 @@ func (x *CheckInfo_Http) String() string {
 func (*CheckInfo_Http) ProtoMessage() {}
 
 func (x *CheckInfo_Http) ProtoReflect() protoreflect.Message {
-	mi := &file_gomesos_v1_executorlite_proto_msgTypes[31]
+	mi := &file_gomesos_v1_executorlite_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2704,7 +2767,7 @@ type CheckInfo_Tcp struct {
 
 func (x *CheckInfo_Tcp) Reset() {
 	*x = CheckInfo_Tcp{}
-	mi := &file_gomesos_v1_executorlite_proto_msgTypes[32]
+	mi := &file_gomesos_v1_executorlite_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2716,7 +2779,7 @@ func (x *CheckInfo_Tcp) String() string {
 func (*CheckInfo_Tcp) ProtoMessage() {}
 
 func (x *CheckInfo_Tcp) ProtoReflect() protoreflect.Message {
-	mi := &file_gomesos_v1_executorlite_proto_msgTypes[32]
+	mi := &file_gomesos_v1_executorlite_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2757,7 +2820,7 @@ const (
 
 func (x *HealthCheck_HTTPCheckInfo) Reset() {
 	*x = HealthCheck_HTTPCheckInfo{}
-	mi := &file_gomesos_v1_executorlite_proto_msgTypes[33]
+	mi := &file_gomesos_v1_executorlite_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2769,7 +2832,7 @@ func (x *HealthCheck_HTTPCheckInfo) String() string {
 func (*HealthCheck_HTTPCheckInfo) ProtoMessage() {}
 
 func (x *HealthCheck_HTTPCheckInfo) ProtoReflect() protoreflect.Message {
-	mi := &file_gomesos_v1_executorlite_proto_msgTypes[33]
+	mi := &file_gomesos_v1_executorlite_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2835,7 +2898,7 @@ const (
 
 func (x *HealthCheck_TCPCheckInfo) Reset() {
 	*x = HealthCheck_TCPCheckInfo{}
-	mi := &file_gomesos_v1_executorlite_proto_msgTypes[34]
+	mi := &file_gomesos_v1_executorlite_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2847,7 +2910,7 @@ func (x *HealthCheck_TCPCheckInfo) String() string {
 func (*HealthCheck_TCPCheckInfo) ProtoMessage() {}
 
 func (x *HealthCheck_TCPCheckInfo) ProtoReflect() protoreflect.Message {
-	mi := &file_gomesos_v1_executorlite_proto_msgTypes[34]
+	mi := &file_gomesos_v1_executorlite_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2877,6 +2940,50 @@ func (x *HealthCheck_TCPCheckInfo) GetPort() uint32 {
 	return 0
 }
 
+type Resource_AllocationInfo struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Role          *string                `protobuf:"bytes,1,opt,name=role" json:"role,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Resource_AllocationInfo) Reset() {
+	*x = Resource_AllocationInfo{}
+	mi := &file_gomesos_v1_executorlite_proto_msgTypes[36]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Resource_AllocationInfo) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Resource_AllocationInfo) ProtoMessage() {}
+
+func (x *Resource_AllocationInfo) ProtoReflect() protoreflect.Message {
+	mi := &file_gomesos_v1_executorlite_proto_msgTypes[36]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Resource_AllocationInfo.ProtoReflect.Descriptor instead.
+func (*Resource_AllocationInfo) Descriptor() ([]byte, []int) {
+	return file_gomesos_v1_executorlite_proto_rawDescGZIP(), []int{14, 0}
+}
+
+func (x *Resource_AllocationInfo) GetRole() string {
+	if x != nil && x.Role != nil {
+		return *x.Role
+	}
+	return ""
+}
+
 type CheckStatusInfo_Command struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	ExitCode      *int32                 `protobuf:"varint,1,opt,name=exit_code,json=exitCode" json:"exit_code,omitempty"`
@@ -2886,7 +2993,7 @@ type CheckStatusInfo_Command struct {
 
 func (x *CheckStatusInfo_Command) Reset() {
 	*x = CheckStatusInfo_Command{}
-	mi := &file_gomesos_v1_executorlite_proto_msgTypes[35]
+	mi := &file_gomesos_v1_executorlite_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2898,7 +3005,7 @@ func (x *CheckStatusInfo_Command) String() string {
 func (*CheckStatusInfo_Command) ProtoMessage() {}
 
 func (x *CheckStatusInfo_Command) ProtoReflect() protoreflect.Message {
-	mi := &file_gomesos_v1_executorlite_proto_msgTypes[35]
+	mi := &file_gomesos_v1_executorlite_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2911,7 +3018,7 @@ func (x *CheckStatusInfo_Command) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckStatusInfo_Command.ProtoReflect.Descriptor instead.
 func (*CheckStatusInfo_Command) Descriptor() ([]byte, []int) {
-	return file_gomesos_v1_executorlite_proto_rawDescGZIP(), []int{15, 0}
+	return file_gomesos_v1_executorlite_proto_rawDescGZIP(), []int{16, 0}
 }
 
 func (x *CheckStatusInfo_Command) GetExitCode() int32 {
@@ -2930,7 +3037,7 @@ type CheckStatusInfo_Http struct {
 
 func (x *CheckStatusInfo_Http) Reset() {
 	*x = CheckStatusInfo_Http{}
-	mi := &file_gomesos_v1_executorlite_proto_msgTypes[36]
+	mi := &file_gomesos_v1_executorlite_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2942,7 +3049,7 @@ func (x *CheckStatusInfo_Http) String() string {
 func (*CheckStatusInfo_Http) ProtoMessage() {}
 
 func (x *CheckStatusInfo_Http) ProtoReflect() protoreflect.Message {
-	mi := &file_gomesos_v1_executorlite_proto_msgTypes[36]
+	mi := &file_gomesos_v1_executorlite_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2955,7 +3062,7 @@ func (x *CheckStatusInfo_Http) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckStatusInfo_Http.ProtoReflect.Descriptor instead.
 func (*CheckStatusInfo_Http) Descriptor() ([]byte, []int) {
-	return file_gomesos_v1_executorlite_proto_rawDescGZIP(), []int{15, 1}
+	return file_gomesos_v1_executorlite_proto_rawDescGZIP(), []int{16, 1}
 }
 
 func (x *CheckStatusInfo_Http) GetStatusCode() uint32 {
@@ -2974,7 +3081,7 @@ type CheckStatusInfo_Tcp struct {
 
 func (x *CheckStatusInfo_Tcp) Reset() {
 	*x = CheckStatusInfo_Tcp{}
-	mi := &file_gomesos_v1_executorlite_proto_msgTypes[37]
+	mi := &file_gomesos_v1_executorlite_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2986,7 +3093,7 @@ func (x *CheckStatusInfo_Tcp) String() string {
 func (*CheckStatusInfo_Tcp) ProtoMessage() {}
 
 func (x *CheckStatusInfo_Tcp) ProtoReflect() protoreflect.Message {
-	mi := &file_gomesos_v1_executorlite_proto_msgTypes[37]
+	mi := &file_gomesos_v1_executorlite_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2999,7 +3106,7 @@ func (x *CheckStatusInfo_Tcp) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckStatusInfo_Tcp.ProtoReflect.Descriptor instead.
 func (*CheckStatusInfo_Tcp) Descriptor() ([]byte, []int) {
-	return file_gomesos_v1_executorlite_proto_rawDescGZIP(), []int{15, 2}
+	return file_gomesos_v1_executorlite_proto_rawDescGZIP(), []int{16, 2}
 }
 
 func (x *CheckStatusInfo_Tcp) GetSucceeded() bool {
@@ -3025,7 +3132,7 @@ const (
 
 func (x *Environment_Variable) Reset() {
 	*x = Environment_Variable{}
-	mi := &file_gomesos_v1_executorlite_proto_msgTypes[38]
+	mi := &file_gomesos_v1_executorlite_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3037,7 +3144,7 @@ func (x *Environment_Variable) String() string {
 func (*Environment_Variable) ProtoMessage() {}
 
 func (x *Environment_Variable) ProtoReflect() protoreflect.Message {
-	mi := &file_gomesos_v1_executorlite_proto_msgTypes[38]
+	mi := &file_gomesos_v1_executorlite_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3050,7 +3157,7 @@ func (x *Environment_Variable) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Environment_Variable.ProtoReflect.Descriptor instead.
 func (*Environment_Variable) Descriptor() ([]byte, []int) {
-	return file_gomesos_v1_executorlite_proto_rawDescGZIP(), []int{17, 0}
+	return file_gomesos_v1_executorlite_proto_rawDescGZIP(), []int{18, 0}
 }
 
 func (x *Environment_Variable) GetName() string {
@@ -3229,17 +3336,23 @@ const file_gomesos_v1_executorlite_proto_rawDesc = "" +
 	"\x05shell\x18\x06 \x01(\b:\x04trueR\x05shell\x12\x14\n" +
 	"\x05value\x18\x03 \x01(\tR\x05value\x12\x1c\n" +
 	"\targuments\x18\a \x03(\tR\targuments\x12\x12\n" +
-	"\x04user\x18\x05 \x01(\tR\x04user\"\xf5\x03\n" +
+	"\x04user\x18\x05 \x01(\tR\x04user\"\xb6\x04\n" +
 	"\bTaskInfo\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x128\n" +
 	"\atask_id\x18\x02 \x01(\v2\x1f.gomesos.v1.executorlite.TaskIDR\x06taskId\x12;\n" +
-	"\bagent_id\x18\x03 \x01(\v2 .gomesos.v1.executorlite.AgentIDR\aagentId\x12>\n" +
+	"\bagent_id\x18\x03 \x01(\v2 .gomesos.v1.executorlite.AgentIDR\aagentId\x12?\n" +
+	"\tresources\x18\x04 \x03(\v2!.gomesos.v1.executorlite.ResourceR\tresources\x12>\n" +
 	"\acommand\x18\a \x01(\v2$.gomesos.v1.executorlite.CommandInfoR\acommand\x12G\n" +
 	"\fhealth_check\x18\b \x01(\v2$.gomesos.v1.executorlite.HealthCheckR\vhealthCheck\x128\n" +
 	"\x05check\x18\r \x01(\v2\".gomesos.v1.executorlite.CheckInfoR\x05check\x12D\n" +
 	"\vkill_policy\x18\f \x01(\v2#.gomesos.v1.executorlite.KillPolicyR\n" +
 	"killPolicy\x12U\n" +
-	"\x13max_completion_time\x18\x0e \x01(\v2%.gomesos.v1.executorlite.DurationInfoR\x11maxCompletionTime\"H\n" +
+	"\x13max_completion_time\x18\x0e \x01(\v2%.gomesos.v1.executorlite.DurationInfoR\x11maxCompletionTime\"\x9f\x01\n" +
+	"\bResource\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12Y\n" +
+	"\x0fallocation_info\x18\v \x01(\v20.gomesos.v1.executorlite.Resource.AllocationInfoR\x0eallocationInfo\x1a$\n" +
+	"\x0eAllocationInfo\x12\x12\n" +
+	"\x04role\x18\x01 \x01(\tR\x04role\"H\n" +
 	"\rTaskGroupInfo\x127\n" +
 	"\x05tasks\x18\x01 \x03(\v2!.gomesos.v1.executorlite.TaskInfoR\x05tasks\"\x93\x03\n" +
 	"\x0fCheckStatusInfo\x12;\n" +
@@ -3357,7 +3470,7 @@ func file_gomesos_v1_executorlite_proto_rawDescGZIP() []byte {
 }
 
 var file_gomesos_v1_executorlite_proto_enumTypes = make([]protoimpl.EnumInfo, 10)
-var file_gomesos_v1_executorlite_proto_msgTypes = make([]protoimpl.MessageInfo, 39)
+var file_gomesos_v1_executorlite_proto_msgTypes = make([]protoimpl.MessageInfo, 41)
 var file_gomesos_v1_executorlite_proto_goTypes = []any{
 	(TaskState)(0),                     // 0: gomesos.v1.executorlite.TaskState
 	(Event_Type)(0),                    // 1: gomesos.v1.executorlite.Event.Type
@@ -3383,98 +3496,102 @@ var file_gomesos_v1_executorlite_proto_goTypes = []any{
 	(*KillPolicy)(nil),                 // 21: gomesos.v1.executorlite.KillPolicy
 	(*CommandInfo)(nil),                // 22: gomesos.v1.executorlite.CommandInfo
 	(*TaskInfo)(nil),                   // 23: gomesos.v1.executorlite.TaskInfo
-	(*TaskGroupInfo)(nil),              // 24: gomesos.v1.executorlite.TaskGroupInfo
-	(*CheckStatusInfo)(nil),            // 25: gomesos.v1.executorlite.CheckStatusInfo
-	(*TaskStatus)(nil),                 // 26: gomesos.v1.executorlite.TaskStatus
-	(*Environment)(nil),                // 27: gomesos.v1.executorlite.Environment
-	(*NetworkInfo)(nil),                // 28: gomesos.v1.executorlite.NetworkInfo
-	(*Event_Subscribed)(nil),           // 29: gomesos.v1.executorlite.Event.Subscribed
-	(*Event_Launch)(nil),               // 30: gomesos.v1.executorlite.Event.Launch
-	(*Event_LaunchGroup)(nil),          // 31: gomesos.v1.executorlite.Event.LaunchGroup
-	(*Event_Kill)(nil),                 // 32: gomesos.v1.executorlite.Event.Kill
-	(*Event_Acknowledged)(nil),         // 33: gomesos.v1.executorlite.Event.Acknowledged
-	(*Event_Message)(nil),              // 34: gomesos.v1.executorlite.Event.Message
-	(*Event_Error)(nil),                // 35: gomesos.v1.executorlite.Event.Error
-	(*Call_Subscribe)(nil),             // 36: gomesos.v1.executorlite.Call.Subscribe
-	(*Call_Update)(nil),                // 37: gomesos.v1.executorlite.Call.Update
-	(*Call_Message)(nil),               // 38: gomesos.v1.executorlite.Call.Message
-	(*FrameworkInfo_Capability)(nil),   // 39: gomesos.v1.executorlite.FrameworkInfo.Capability
-	(*CheckInfo_Command)(nil),          // 40: gomesos.v1.executorlite.CheckInfo.Command
-	(*CheckInfo_Http)(nil),             // 41: gomesos.v1.executorlite.CheckInfo.Http
-	(*CheckInfo_Tcp)(nil),              // 42: gomesos.v1.executorlite.CheckInfo.Tcp
-	(*HealthCheck_HTTPCheckInfo)(nil),  // 43: gomesos.v1.executorlite.HealthCheck.HTTPCheckInfo
-	(*HealthCheck_TCPCheckInfo)(nil),   // 44: gomesos.v1.executorlite.HealthCheck.TCPCheckInfo
-	(*CheckStatusInfo_Command)(nil),    // 45: gomesos.v1.executorlite.CheckStatusInfo.Command
-	(*CheckStatusInfo_Http)(nil),       // 46: gomesos.v1.executorlite.CheckStatusInfo.Http
-	(*CheckStatusInfo_Tcp)(nil),        // 47: gomesos.v1.executorlite.CheckStatusInfo.Tcp
-	(*Environment_Variable)(nil),       // 48: gomesos.v1.executorlite.Environment.Variable
+	(*Resource)(nil),                   // 24: gomesos.v1.executorlite.Resource
+	(*TaskGroupInfo)(nil),              // 25: gomesos.v1.executorlite.TaskGroupInfo
+	(*CheckStatusInfo)(nil),            // 26: gomesos.v1.executorlite.CheckStatusInfo
+	(*TaskStatus)(nil),                 // 27: gomesos.v1.executorlite.TaskStatus
+	(*Environment)(nil),                // 28: gomesos.v1.executorlite.Environment
+	(*NetworkInfo)(nil),                // 29: gomesos.v1.executorlite.NetworkInfo
+	(*Event_Subscribed)(nil),           // 30: gomesos.v1.executorlite.Event.Subscribed
+	(*Event_Launch)(nil),               // 31: gomesos.v1.executorlite.Event.Launch
+	(*Event_LaunchGroup)(nil),          // 32: gomesos.v1.executorlite.Event.LaunchGroup
+	(*Event_Kill)(nil),                 // 33: gomesos.v1.executorlite.Event.Kill
+	(*Event_Acknowledged)(nil),         // 34: gomesos.v1.executorlite.Event.Acknowledged
+	(*Event_Message)(nil),              // 35: gomesos.v1.executorlite.Event.Message
+	(*Event_Error)(nil),                // 36: gomesos.v1.executorlite.Event.Error
+	(*Call_Subscribe)(nil),             // 37: gomesos.v1.executorlite.Call.Subscribe
+	(*Call_Update)(nil),                // 38: gomesos.v1.executorlite.Call.Update
+	(*Call_Message)(nil),               // 39: gomesos.v1.executorlite.Call.Message
+	(*FrameworkInfo_Capability)(nil),   // 40: gomesos.v1.executorlite.FrameworkInfo.Capability
+	(*CheckInfo_Command)(nil),          // 41: gomesos.v1.executorlite.CheckInfo.Command
+	(*CheckInfo_Http)(nil),             // 42: gomesos.v1.executorlite.CheckInfo.Http
+	(*CheckInfo_Tcp)(nil),              // 43: gomesos.v1.executorlite.CheckInfo.Tcp
+	(*HealthCheck_HTTPCheckInfo)(nil),  // 44: gomesos.v1.executorlite.HealthCheck.HTTPCheckInfo
+	(*HealthCheck_TCPCheckInfo)(nil),   // 45: gomesos.v1.executorlite.HealthCheck.TCPCheckInfo
+	(*Resource_AllocationInfo)(nil),    // 46: gomesos.v1.executorlite.Resource.AllocationInfo
+	(*CheckStatusInfo_Command)(nil),    // 47: gomesos.v1.executorlite.CheckStatusInfo.Command
+	(*CheckStatusInfo_Http)(nil),       // 48: gomesos.v1.executorlite.CheckStatusInfo.Http
+	(*CheckStatusInfo_Tcp)(nil),        // 49: gomesos.v1.executorlite.CheckStatusInfo.Tcp
+	(*Environment_Variable)(nil),       // 50: gomesos.v1.executorlite.Environment.Variable
 }
 var file_gomesos_v1_executorlite_proto_depIdxs = []int32{
 	1,  // 0: gomesos.v1.executorlite.Event.type:type_name -> gomesos.v1.executorlite.Event.Type
-	29, // 1: gomesos.v1.executorlite.Event.subscribed:type_name -> gomesos.v1.executorlite.Event.Subscribed
-	33, // 2: gomesos.v1.executorlite.Event.acknowledged:type_name -> gomesos.v1.executorlite.Event.Acknowledged
-	30, // 3: gomesos.v1.executorlite.Event.launch:type_name -> gomesos.v1.executorlite.Event.Launch
-	31, // 4: gomesos.v1.executorlite.Event.launch_group:type_name -> gomesos.v1.executorlite.Event.LaunchGroup
-	32, // 5: gomesos.v1.executorlite.Event.kill:type_name -> gomesos.v1.executorlite.Event.Kill
-	34, // 6: gomesos.v1.executorlite.Event.message:type_name -> gomesos.v1.executorlite.Event.Message
-	35, // 7: gomesos.v1.executorlite.Event.error:type_name -> gomesos.v1.executorlite.Event.Error
+	30, // 1: gomesos.v1.executorlite.Event.subscribed:type_name -> gomesos.v1.executorlite.Event.Subscribed
+	34, // 2: gomesos.v1.executorlite.Event.acknowledged:type_name -> gomesos.v1.executorlite.Event.Acknowledged
+	31, // 3: gomesos.v1.executorlite.Event.launch:type_name -> gomesos.v1.executorlite.Event.Launch
+	32, // 4: gomesos.v1.executorlite.Event.launch_group:type_name -> gomesos.v1.executorlite.Event.LaunchGroup
+	33, // 5: gomesos.v1.executorlite.Event.kill:type_name -> gomesos.v1.executorlite.Event.Kill
+	35, // 6: gomesos.v1.executorlite.Event.message:type_name -> gomesos.v1.executorlite.Event.Message
+	36, // 7: gomesos.v1.executorlite.Event.error:type_name -> gomesos.v1.executorlite.Event.Error
 	15, // 8: gomesos.v1.executorlite.Call.executor_id:type_name -> gomesos.v1.executorlite.ExecutorID
 	12, // 9: gomesos.v1.executorlite.Call.framework_id:type_name -> gomesos.v1.executorlite.FrameworkID
 	2,  // 10: gomesos.v1.executorlite.Call.type:type_name -> gomesos.v1.executorlite.Call.Type
-	36, // 11: gomesos.v1.executorlite.Call.subscribe:type_name -> gomesos.v1.executorlite.Call.Subscribe
-	37, // 12: gomesos.v1.executorlite.Call.update:type_name -> gomesos.v1.executorlite.Call.Update
-	38, // 13: gomesos.v1.executorlite.Call.message:type_name -> gomesos.v1.executorlite.Call.Message
-	39, // 14: gomesos.v1.executorlite.FrameworkInfo.capabilities:type_name -> gomesos.v1.executorlite.FrameworkInfo.Capability
+	37, // 11: gomesos.v1.executorlite.Call.subscribe:type_name -> gomesos.v1.executorlite.Call.Subscribe
+	38, // 12: gomesos.v1.executorlite.Call.update:type_name -> gomesos.v1.executorlite.Call.Update
+	39, // 13: gomesos.v1.executorlite.Call.message:type_name -> gomesos.v1.executorlite.Call.Message
+	40, // 14: gomesos.v1.executorlite.FrameworkInfo.capabilities:type_name -> gomesos.v1.executorlite.FrameworkInfo.Capability
 	4,  // 15: gomesos.v1.executorlite.CheckInfo.type:type_name -> gomesos.v1.executorlite.CheckInfo.Type
-	40, // 16: gomesos.v1.executorlite.CheckInfo.command:type_name -> gomesos.v1.executorlite.CheckInfo.Command
-	41, // 17: gomesos.v1.executorlite.CheckInfo.http:type_name -> gomesos.v1.executorlite.CheckInfo.Http
-	42, // 18: gomesos.v1.executorlite.CheckInfo.tcp:type_name -> gomesos.v1.executorlite.CheckInfo.Tcp
+	41, // 16: gomesos.v1.executorlite.CheckInfo.command:type_name -> gomesos.v1.executorlite.CheckInfo.Command
+	42, // 17: gomesos.v1.executorlite.CheckInfo.http:type_name -> gomesos.v1.executorlite.CheckInfo.Http
+	43, // 18: gomesos.v1.executorlite.CheckInfo.tcp:type_name -> gomesos.v1.executorlite.CheckInfo.Tcp
 	5,  // 19: gomesos.v1.executorlite.HealthCheck.type:type_name -> gomesos.v1.executorlite.HealthCheck.Type
 	22, // 20: gomesos.v1.executorlite.HealthCheck.command:type_name -> gomesos.v1.executorlite.CommandInfo
-	43, // 21: gomesos.v1.executorlite.HealthCheck.http:type_name -> gomesos.v1.executorlite.HealthCheck.HTTPCheckInfo
-	44, // 22: gomesos.v1.executorlite.HealthCheck.tcp:type_name -> gomesos.v1.executorlite.HealthCheck.TCPCheckInfo
+	44, // 21: gomesos.v1.executorlite.HealthCheck.http:type_name -> gomesos.v1.executorlite.HealthCheck.HTTPCheckInfo
+	45, // 22: gomesos.v1.executorlite.HealthCheck.tcp:type_name -> gomesos.v1.executorlite.HealthCheck.TCPCheckInfo
 	16, // 23: gomesos.v1.executorlite.KillPolicy.grace_period:type_name -> gomesos.v1.executorlite.DurationInfo
-	27, // 24: gomesos.v1.executorlite.CommandInfo.environment:type_name -> gomesos.v1.executorlite.Environment
+	28, // 24: gomesos.v1.executorlite.CommandInfo.environment:type_name -> gomesos.v1.executorlite.Environment
 	14, // 25: gomesos.v1.executorlite.TaskInfo.task_id:type_name -> gomesos.v1.executorlite.TaskID
 	13, // 26: gomesos.v1.executorlite.TaskInfo.agent_id:type_name -> gomesos.v1.executorlite.AgentID
-	22, // 27: gomesos.v1.executorlite.TaskInfo.command:type_name -> gomesos.v1.executorlite.CommandInfo
-	20, // 28: gomesos.v1.executorlite.TaskInfo.health_check:type_name -> gomesos.v1.executorlite.HealthCheck
-	19, // 29: gomesos.v1.executorlite.TaskInfo.check:type_name -> gomesos.v1.executorlite.CheckInfo
-	21, // 30: gomesos.v1.executorlite.TaskInfo.kill_policy:type_name -> gomesos.v1.executorlite.KillPolicy
-	16, // 31: gomesos.v1.executorlite.TaskInfo.max_completion_time:type_name -> gomesos.v1.executorlite.DurationInfo
-	23, // 32: gomesos.v1.executorlite.TaskGroupInfo.tasks:type_name -> gomesos.v1.executorlite.TaskInfo
-	4,  // 33: gomesos.v1.executorlite.CheckStatusInfo.type:type_name -> gomesos.v1.executorlite.CheckInfo.Type
-	45, // 34: gomesos.v1.executorlite.CheckStatusInfo.command:type_name -> gomesos.v1.executorlite.CheckStatusInfo.Command
-	46, // 35: gomesos.v1.executorlite.CheckStatusInfo.http:type_name -> gomesos.v1.executorlite.CheckStatusInfo.Http
-	47, // 36: gomesos.v1.executorlite.CheckStatusInfo.tcp:type_name -> gomesos.v1.executorlite.CheckStatusInfo.Tcp
-	14, // 37: gomesos.v1.executorlite.TaskStatus.task_id:type_name -> gomesos.v1.executorlite.TaskID
-	0,  // 38: gomesos.v1.executorlite.TaskStatus.state:type_name -> gomesos.v1.executorlite.TaskState
-	6,  // 39: gomesos.v1.executorlite.TaskStatus.source:type_name -> gomesos.v1.executorlite.TaskStatus.Source
-	7,  // 40: gomesos.v1.executorlite.TaskStatus.reason:type_name -> gomesos.v1.executorlite.TaskStatus.Reason
-	13, // 41: gomesos.v1.executorlite.TaskStatus.agent_id:type_name -> gomesos.v1.executorlite.AgentID
-	15, // 42: gomesos.v1.executorlite.TaskStatus.executor_id:type_name -> gomesos.v1.executorlite.ExecutorID
-	25, // 43: gomesos.v1.executorlite.TaskStatus.check_status:type_name -> gomesos.v1.executorlite.CheckStatusInfo
-	48, // 44: gomesos.v1.executorlite.Environment.variables:type_name -> gomesos.v1.executorlite.Environment.Variable
-	17, // 45: gomesos.v1.executorlite.Event.Subscribed.framework_info:type_name -> gomesos.v1.executorlite.FrameworkInfo
-	18, // 46: gomesos.v1.executorlite.Event.Subscribed.agent_info:type_name -> gomesos.v1.executorlite.AgentInfo
-	23, // 47: gomesos.v1.executorlite.Event.Launch.task:type_name -> gomesos.v1.executorlite.TaskInfo
-	24, // 48: gomesos.v1.executorlite.Event.LaunchGroup.task_group:type_name -> gomesos.v1.executorlite.TaskGroupInfo
-	14, // 49: gomesos.v1.executorlite.Event.Kill.task_id:type_name -> gomesos.v1.executorlite.TaskID
-	21, // 50: gomesos.v1.executorlite.Event.Kill.kill_policy:type_name -> gomesos.v1.executorlite.KillPolicy
-	14, // 51: gomesos.v1.executorlite.Event.Acknowledged.task_id:type_name -> gomesos.v1.executorlite.TaskID
-	23, // 52: gomesos.v1.executorlite.Call.Subscribe.unacknowledged_tasks:type_name -> gomesos.v1.executorlite.TaskInfo
-	37, // 53: gomesos.v1.executorlite.Call.Subscribe.unacknowledged_updates:type_name -> gomesos.v1.executorlite.Call.Update
-	26, // 54: gomesos.v1.executorlite.Call.Update.status:type_name -> gomesos.v1.executorlite.TaskStatus
-	3,  // 55: gomesos.v1.executorlite.FrameworkInfo.Capability.type:type_name -> gomesos.v1.executorlite.FrameworkInfo.Capability.Type
-	22, // 56: gomesos.v1.executorlite.CheckInfo.Command.command:type_name -> gomesos.v1.executorlite.CommandInfo
-	9,  // 57: gomesos.v1.executorlite.HealthCheck.HTTPCheckInfo.protocol:type_name -> gomesos.v1.executorlite.NetworkInfo.Protocol
-	9,  // 58: gomesos.v1.executorlite.HealthCheck.TCPCheckInfo.protocol:type_name -> gomesos.v1.executorlite.NetworkInfo.Protocol
-	8,  // 59: gomesos.v1.executorlite.Environment.Variable.type:type_name -> gomesos.v1.executorlite.Environment.Variable.Type
-	60, // [60:60] is the sub-list for method output_type
-	60, // [60:60] is the sub-list for method input_type
-	60, // [60:60] is the sub-list for extension type_name
-	60, // [60:60] is the sub-list for extension extendee
-	0,  // [0:60] is the sub-list for field type_name
+	24, // 27: gomesos.v1.executorlite.TaskInfo.resources:type_name -> gomesos.v1.executorlite.Resource
+	22, // 28: gomesos.v1.executorlite.TaskInfo.command:type_name -> gomesos.v1.executorlite.CommandInfo
+	20, // 29: gomesos.v1.executorlite.TaskInfo.health_check:type_name -> gomesos.v1.executorlite.HealthCheck
+	19, // 30: gomesos.v1.executorlite.TaskInfo.check:type_name -> gomesos.v1.executorlite.CheckInfo
+	21, // 31: gomesos.v1.executorlite.TaskInfo.kill_policy:type_name -> gomesos.v1.executorlite.KillPolicy
+	16, // 32: gomesos.v1.executorlite.TaskInfo.max_completion_time:type_name -> gomesos.v1.executorlite.DurationInfo
+	46, // 33: gomesos.v1.executorlite.Resource.allocation_info:type_name -> gomesos.v1.executorlite.Resource.AllocationInfo
+	23, // 34: gomesos.v1.executorlite.TaskGroupInfo.tasks:type_name -> gomesos.v1.executorlite.TaskInfo
+	4,  // 35: gomesos.v1.executorlite.CheckStatusInfo.type:type_name -> gomesos.v1.executorlite.CheckInfo.Type
+	47, // 36: gomesos.v1.executorlite.CheckStatusInfo.command:type_name -> gomesos.v1.executorlite.CheckStatusInfo.Command
+	48, // 37: gomesos.v1.executorlite.CheckStatusInfo.http:type_name -> gomesos.v1.executorlite.CheckStatusInfo.Http
+	49, // 38: gomesos.v1.executorlite.CheckStatusInfo.tcp:type_name -> gomesos.v1.executorlite.CheckStatusInfo.Tcp
+	14, // 39: gomesos.v1.executorlite.TaskStatus.task_id:type_name -> gomesos.v1.executorlite.TaskID
+	0,  // 40: gomesos.v1.executorlite.TaskStatus.state:type_name -> gomesos.v1.executorlite.TaskState
+	6,  // 41: gomesos.v1.executorlite.TaskStatus.source:type_name -> gomesos.v1.executorlite.TaskStatus.Source
+	7,  // 42: gomesos.v1.executorlite.TaskStatus.reason:type_name -> gomesos.v1.executorlite.TaskStatus.Reason
+	13, // 43: gomesos.v1.executorlite.TaskStatus.agent_id:type_name -> gomesos.v1.executorlite.AgentID
+	15, // 44: gomesos.v1.executorlite.TaskStatus.executor_id:type_name -> gomesos.v1.executorlite.ExecutorID
+	26, // 45: gomesos.v1.executorlite.TaskStatus.check_status:type_name -> gomesos.v1.executorlite.CheckStatusInfo
+	50, // 46: gomesos.v1.executorlite.Environment.variables:type_name -> gomesos.v1.executorlite.Environment.Variable
+	17, // 47: gomesos.v1.executorlite.Event.Subscribed.framework_info:type_name -> gomesos.v1.executorlite.FrameworkInfo
+	18, // 48: gomesos.v1.executorlite.Event.Subscribed.agent_info:type_name -> gomesos.v1.executorlite.AgentInfo
+	23, // 49: gomesos.v1.executorlite.Event.Launch.task:type_name -> gomesos.v1.executorlite.TaskInfo
+	25, // 50: gomesos.v1.executorlite.Event.LaunchGroup.task_group:type_name -> gomesos.v1.executorlite.TaskGroupInfo
+	14, // 51: gomesos.v1.executorlite.Event.Kill.task_id:type_name -> gomesos.v1.executorlite.TaskID
+	21, // 52: gomesos.v1.executorlite.Event.Kill.kill_policy:type_name -> gomesos.v1.executorlite.KillPolicy
+	14, // 53: gomesos.v1.executorlite.Event.Acknowledged.task_id:type_name -> gomesos.v1.executorlite.TaskID
+	23, // 54: gomesos.v1.executorlite.Call.Subscribe.unacknowledged_tasks:type_name -> gomesos.v1.executorlite.TaskInfo
+	38, // 55: gomesos.v1.executorlite.Call.Subscribe.unacknowledged_updates:type_name -> gomesos.v1.executorlite.Call.Update
+	27, // 56: gomesos.v1.executorlite.Call.Update.status:type_name -> gomesos.v1.executorlite.TaskStatus
+	3,  // 57: gomesos.v1.executorlite.FrameworkInfo.Capability.type:type_name -> gomesos.v1.executorlite.FrameworkInfo.Capability.Type
+	22, // 58: gomesos.v1.executorlite.CheckInfo.Command.command:type_name -> gomesos.v1.executorlite.CommandInfo
+	9,  // 59: gomesos.v1.executorlite.HealthCheck.HTTPCheckInfo.protocol:type_name -> gomesos.v1.executorlite.NetworkInfo.Protocol
+	9,  // 60: gomesos.v1.executorlite.HealthCheck.TCPCheckInfo.protocol:type_name -> gomesos.v1.executorlite.NetworkInfo.Protocol
+	8,  // 61: gomesos.v1.executorlite.Environment.Variable.type:type_name -> gomesos.v1.executorlite.Environment.Variable.Type
+	62, // [62:62] is the sub-list for method output_type
+	62, // [62:62] is the sub-list for method input_type
+	62, // [62:62] is the sub-list for extension type_name
+	62, // [62:62] is the sub-list for extension extendee
+	0,  // [0:62] is the sub-list for field type_name
 }
 
 func init() { file_gomesos_v1_executorlite_proto_init() }
@@ -3488,7 +3605,7 @@ func file_gomesos_v1_executorlite_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_gomesos_v1_executorlite_proto_rawDesc), len(file_gomesos_v1_executorlite_proto_rawDesc)),
 			NumEnums:      10,
-			NumMessages:   39,
+			NumMessages:   41,
 			NumExtensions: 0,
 			NumServices:   0,
 		},
