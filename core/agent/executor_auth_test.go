@@ -341,17 +341,7 @@ func TestExecutorAuthenticationAcrossRestart(t *testing.T) {
 	cfg.Port = a.port
 	a.stop(t)
 	b := startAgent(t, cfg)
-	eventually(t, "executor re-subscribed", func() bool {
-		var running bool
-		_ = b.call(t.Context(), func() {
-			for _, fw := range b.frameworks {
-				for _, e := range fw.executors {
-					running = e.state == executorRunning && e.conn != nil && e.launched["long"] != nil
-				}
-			}
-		})
-		return running
-	})
+	b.waitExecutorBack(t, "long")
 	b.waitRegistered(t)
 	s.send(killCall("long", o.GetAgentId()))
 	s.waitState("long", mesospb.TaskState_TASK_KILLED)

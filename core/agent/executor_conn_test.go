@@ -13,19 +13,6 @@ import (
 	"github.com/gomesos/mesos/core/proto/mesospb"
 )
 
-// recordTaskIDs decodes the records as TaskIDs (the test's events).
-func recordTaskIDs(t *testing.T, records [][]byte) []string {
-	var out []string
-	for i, data := range records {
-		var id mesospb.TaskID
-		if err := proto.Unmarshal(data, &id); err != nil {
-			t.Fatalf("record %d: %v", i, err)
-		}
-		out = append(out, id.GetValue())
-	}
-	return out
-}
-
 // TestExecutorPumpFlushesQueuedEventsTogether: the events queued for an
 // executor when its stream's pump takes one are written in order and
 // flushed together, at most httpapi.MaxRecordsPerFlush per flush.
@@ -46,12 +33,12 @@ func TestExecutorPumpFlushesQueuedEventsTogether(t *testing.T) {
 	done := make(chan bool)
 	go func() { done <- c.pump(ctx, out, time.Hour) }()
 	deadline := time.Now().Add(10 * time.Second)
-	for len(recordTaskIDs(t, w.Records())) < n && time.Now().Before(deadline) {
+	for len(httpapitest.RecordValues(t, w.Records(), func() *mesospb.TaskID { return &mesospb.TaskID{} })) < n && time.Now().Before(deadline) {
 		time.Sleep(5 * time.Millisecond)
 	}
 	cancel()
 	<-done
-	got := recordTaskIDs(t, w.Records())
+	got := httpapitest.RecordValues(t, w.Records(), func() *mesospb.TaskID { return &mesospb.TaskID{} })
 	if len(got) != n {
 		t.Fatalf("%d records written, want %d", len(got), n)
 	}

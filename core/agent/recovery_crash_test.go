@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gomesos/mesos/core/proctest"
 	"github.com/gomesos/mesos/core/proto/mesospb"
 )
 
@@ -127,7 +128,7 @@ func TestCrashReconnect(t *testing.T) {
 	}
 	a.crash()
 	if len(executorPIDs(work)) != 1 {
-		t.Fatalf("the executor did not survive the agent's crash: %v", processesUnder(work))
+		t.Fatalf("the executor did not survive the agent's crash: %v", proctest.Under(work))
 	}
 	b := startAgentProcess(t, m.addr, work, port)
 	b.waitRegistered(t)
@@ -168,7 +169,7 @@ func TestCrashNonCheckpointing(t *testing.T) {
 	}
 	s.noMoreUpdates("fragile", 2*time.Second)
 	// Only the agent itself may still run from the work directory.
-	eventually(t, "orphan executor gone", func() bool { return len(processesUnder(work)) == 1 })
+	eventually(t, "orphan executor gone", func() bool { return len(proctest.Under(work)) == 1 })
 	b.crash()
 	checkNoProcesses(t, work)
 }

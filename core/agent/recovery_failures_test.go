@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gomesos/mesos/core/proctest"
 	"github.com/gomesos/mesos/core/proto/mesospb"
 )
 
@@ -18,7 +19,7 @@ import (
 // (the command and default executors).
 func executorPIDs(work string) []int {
 	var out []int
-	for _, pid := range processesUnder(work) {
+	for _, pid := range proctest.Under(work) {
 		exe, _ := os.Readlink(fmt.Sprintf("/proc/%d/exe", pid))
 		if exe == binaries.agent {
 			out = append(out, pid)
@@ -256,7 +257,7 @@ func TestRestartTerminalUnacknowledgedExecutorGone(t *testing.T) {
 	if final.GetState() != mesospb.TaskState_TASK_FINISHED {
 		t.Fatalf("final update %s %q", final.GetState(), final.GetMessage())
 	}
-	eventually(t, "executor exited", func() bool { return len(processesUnder(work)) == 0 })
+	eventually(t, "executor exited", func() bool { return len(proctest.Under(work)) == 0 })
 	cfg.Port = a.port
 	a.stop(t)
 	b := startAgent(t, cfg)
@@ -286,10 +287,10 @@ func TestRestartRecoveryTimeout(t *testing.T) {
 	cfg.Port = a.port
 	a.stop(t)
 	deadline := time.Now().Add(20 * time.Second)
-	for len(processesUnder(work)) > 0 && time.Now().Before(deadline) {
+	for len(proctest.Under(work)) > 0 && time.Now().Before(deadline) {
 		time.Sleep(100 * time.Millisecond)
 	}
-	if left := processesUnder(work); len(left) > 0 {
+	if left := proctest.Under(work); len(left) > 0 {
 		t.Errorf("executor and task still run %s after the agent left (recovery timeout 2s): %v", 20*time.Second, left)
 		killProcessesUnder(work)
 	}
@@ -354,7 +355,7 @@ func TestCleanupAgentTakesNoNewTasks(t *testing.T) {
 	o = s.offer()
 	s.launch(o, commandTask("newcomer", "sleep 60", "cpus:0.1;mem:32"))
 	time.Sleep(time.Second)
-	if b.executorRunningWith(t, "newcomer") || len(processesUnder(work)) > 0 {
+	if b.executorRunningWith(t, "newcomer") || len(proctest.Under(work)) > 0 {
 		t.Errorf("the cleanup agent started a new task")
 	}
 	s.ack(failed)

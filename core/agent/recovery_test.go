@@ -59,17 +59,7 @@ func TestRestartRunningTask(t *testing.T) {
 	cfg.Port = a.port
 	a.stop(t)
 	b := startAgent(t, cfg)
-	eventually(t, "executor reconnected", func() bool {
-		var running bool
-		_ = b.call(t.Context(), func() {
-			for _, fw := range b.frameworks {
-				for _, e := range fw.executors {
-					running = e.state == executorRunning && e.launched["long"] != nil
-				}
-			}
-		})
-		return running
-	})
+	b.waitExecutorBack(t, "long")
 	b.stop(t)
 	c := startAgent(t, cfg)
 	c.waitRegistered(t)

@@ -15,7 +15,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -25,6 +24,7 @@ import (
 	"github.com/gomesos/mesos/core/agent/containerizer"
 	"github.com/gomesos/mesos/core/httpapi"
 	"github.com/gomesos/mesos/core/master"
+	"github.com/gomesos/mesos/core/proctest"
 	"github.com/gomesos/mesos/core/proto/mesospb"
 	"github.com/gomesos/mesos/core/proto/schedulerpb"
 	"github.com/gomesos/mesos/core/recordio"
@@ -229,6 +229,23 @@ func (ta *testAgent) waitRegistered(t *testing.T) {
 		var ok bool
 		_ = ta.call(t.Context(), func() { ok = ta.state == stateRunning })
 		return ok
+	})
+}
+
+// waitExecutorBack waits until the executor running taskID has subscribed
+// to the agent again (after a restart).
+func (ta *testAgent) waitExecutorBack(t *testing.T, taskID string) {
+	t.Helper()
+	eventually(t, "the executor of "+taskID+" subscribed again", func() bool {
+		var back bool
+		_ = ta.call(t.Context(), func() {
+			for _, fw := range ta.frameworks {
+				for _, e := range fw.executors {
+					back = back || (e.state == executorRunning && e.conn != nil && e.launched[taskID] != nil)
+				}
+			}
+		})
+		return back
 	})
 }
 
@@ -473,62 +490,11 @@ func mustResources(text string) []*mesospb.Resource {
 
 // checkNoProcesses fails if a process still runs from dir (its working
 // directory or command line is below it), and kills it.
-func checkNoProcesses(t *testing.T, dir string) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		left := processesUnder(dir)
-		if len(left) == 0 {
-			return
-		}
-		if time.Now().After(deadline) {
-			for _, pid := range left {
-				cmdline, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
-				t.Errorf("process %d left behind: %q", pid, strings.ReplaceAll(string(cmdline), "\x00", " "))
-				_ = syscall.Kill(pid, syscall.SIGKILL)
-			}
-			return
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
-
-func processesUnder(dir string) []int {
-	entries, _ := os.ReadDir("/proc")
-	var out []int
-	self := os.Getpid()
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil || pid == self {
-			continue
-		}
-		stat, _ := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-		if i := bytes.LastIndexByte(stat, ')'); i > 0 && len(stat) > i+2 && stat[i+2] == 'Z' {
-			continue // zombie
-		}
-		cwd, _ := os.Readlink(fmt.Sprintf("/proc/%d/cwd", pid))
-		cmdline, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
-		if strings.HasPrefix(cwd, dir) || bytes.Contains(cmdline, []byte(dir)) {
-			out = append(out, pid)
-		}
-	}
-	return out
-}
+func checkNoProcesses(t *testing.T, dir string) { proctest.CheckNone(t, dir) }
 
 // killProcessesUnder kills whatever still runs from dir (for tests that
 // leave a checkpointed task running on purpose).
-func killProcessesUnder(dir string) {
-	for range 50 {
-		left := processesUnder(dir)
-		if len(left) == 0 {
-			return
-		}
-		for _, pid := range left {
-			_ = syscall.Kill(pid, syscall.SIGKILL)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
+func killProcessesUnder(dir string) { proctest.KillAll(dir) }
 
 func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()

@@ -6,25 +6,10 @@ import (
 	"testing"
 	"time"
 
-	"google.golang.org/protobuf/proto"
-
 	"github.com/gomesos/mesos/core/httpapi"
 	"github.com/gomesos/mesos/core/httpapi/httpapitest"
 	"github.com/gomesos/mesos/core/proto/mesospb"
 )
-
-// agentIDs decodes the records as AgentIDs (numbered's events).
-func agentIDs(t *testing.T, records [][]byte) []string {
-	var out []string
-	for i, data := range records {
-		var id mesospb.AgentID
-		if err := proto.Unmarshal(data, &id); err != nil {
-			t.Fatalf("record %d: %v", i, err)
-		}
-		out = append(out, id.GetValue())
-	}
-	return out
-}
 
 // TestPumpFlushesQueuedEventsTogether: events already queued when pump
 // takes one are written behind it and flushed with it, in order, at most
@@ -47,12 +32,12 @@ func TestPumpFlushesQueuedEventsTogether(t *testing.T) {
 			done := make(chan bool)
 			go func() { done <- pump(ctx, out, s, 0, nil) }()
 			deadline := time.Now().Add(10 * time.Second)
-			for len(agentIDs(t, w.Records())) < n && time.Now().Before(deadline) {
+			for len(httpapitest.RecordValues(t, w.Records(), func() *mesospb.AgentID { return &mesospb.AgentID{} })) < n && time.Now().Before(deadline) {
 				time.Sleep(5 * time.Millisecond)
 			}
 			cancel()
 			<-done
-			got := agentIDs(t, w.Records())
+			got := httpapitest.RecordValues(t, w.Records(), func() *mesospb.AgentID { return &mesospb.AgentID{} })
 			if len(got) != n {
 				t.Fatalf("%d records written, want %d", len(got), n)
 			}

@@ -6,23 +6,19 @@
 package clustertest
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
-	"strconv"
-	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/gomesos/mesos/builtin/allocator/hierarchical"
 	"github.com/gomesos/mesos/core/agent"
 	"github.com/gomesos/mesos/core/master"
+	"github.com/gomesos/mesos/core/proctest"
 )
 
 // StartMaster runs a master (the built-in allocator, 50 ms allocation
@@ -101,50 +97,6 @@ func StartAgent(t testing.TB, log *slog.Logger, masterAddr, workDir, resources s
 		case <-time.After(30 * time.Second):
 			t.Error("agent did not stop")
 		}
-		KillProcessesUnder(t, workDir)
+		proctest.CheckNone(t, workDir)
 	})
-}
-
-// KillProcessesUnder fails the test for, and kills, any process still
-// running from dir (its working directory or command line below it)
-// after 10 seconds.
-func KillProcessesUnder(t testing.TB, dir string) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		left := processesUnder(dir)
-		if len(left) == 0 {
-			return
-		}
-		if time.Now().After(deadline) {
-			for _, pid := range left {
-				t.Errorf("process %d left behind", pid)
-				_ = syscall.Kill(pid, syscall.SIGKILL)
-			}
-			return
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
-
-func processesUnder(dir string) []int {
-	entries, _ := os.ReadDir("/proc")
-	var out []int
-	self := os.Getpid()
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil || pid == self {
-			continue
-		}
-		stat, _ := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-		if i := bytes.LastIndexByte(stat, ')'); i > 0 && len(stat) > i+2 && stat[i+2] == 'Z' {
-			continue // a zombie
-		}
-		cwd, _ := os.Readlink(fmt.Sprintf("/proc/%d/cwd", pid))
-		cmdline, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
-		if strings.HasPrefix(cwd, dir) || bytes.Contains(cmdline, []byte(dir)) {
-			out = append(out, pid)
-		}
-	}
-	return out
 }
